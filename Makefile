@@ -1,0 +1,54 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is optional.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+
+# Find a working Python >= 3.12 without asking the user to export anything. The pyenv shim
+# `python3.12` only runs with PYENV_VERSION set, so pyenv installs are probed directly too.
+define find_python
+for c in "$${PYTHON:-}" python3.12 python3.13 python3 \
+         "$$(pyenv root 2>/dev/null)"/versions/3.1[2-9]*/bin/python3 \
+         "$$HOME"/.pyenv/versions/3.1[2-9]*/bin/python3 \
+         /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do \
+  [ -n "$$c" ] || continue; \
+  if "$$c" -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+    "$$c" -c 'import sys; print(sys.executable)'; exit 0; fi; \
+done; exit 1
+endef
+
+.PHONY: run test test-slow lint bench venv clean lock
+run: $(STAMP)
+	$(PY) -m sim.run
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+test-slow: $(STAMP)
+	$(PY) -m pytest -m slow
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check sim tests experiments benchmarks
+	$(VENV)/bin/ruff format --check sim tests experiments benchmarks
+	$(VENV)/bin/mypy
+
+bench: $(STAMP)
+	$(PY) -m benchmarks.run_all
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml $(LOCK)
+	@if [ ! -x $(PY) ]; then \
+	  PYBIN=$$( $(find_python) ) || { echo "error: no Python >= 3.12 found (tried python3.12, python3.13, pyenv versions); install one or set PYTHON=/path/to/python3.12" >&2; exit 1; }; \
+	  echo "creating $(VENV) with $$PYBIN"; "$$PYBIN" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c $(LOCK) -e '.[dev]'
+	@touch $(STAMP)
+
+# Re-pin every dependency from a fresh resolve (maintainers only).
+lock: $(STAMP)
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > $(LOCK)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

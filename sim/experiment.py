@@ -1,0 +1,175 @@
+"""Monte Carlo replicates: split into batches, simulate (optionally in worker processes), collect.
+
+Replicate ``i`` depends only on the experiment seed and ``i`` (see :mod:`sim.draws`), so the
+outcome table is identical whatever the batch size or the number of workers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import multiprocessing as mp
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from tqdm import tqdm
+
+from sim.agents.base import Strategy
+from sim.domain import CompiledScenario
+from sim.model import NO_WEEK, NegotiationModel, ProtocolSettings
+
+IntArray = npt.NDArray[np.int64]
+Columns = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """Everything needed to simulate any replicate of a run.
+
+    Attributes:
+        compiled: Compiled scenario (outcome spaces and utility tables).
+        protocol: Protocol settings.
+        strategies: Strategy per party index.
+        seed: Experiment seed.
+    """
+
+    compiled: CompiledScenario
+    protocol: ProtocolSettings
+    strategies: dict[int, Strategy]
+    seed: int
+
+    def simulate(self, replicates: IntArray) -> Columns:
+        """Simulate one batch of replicates with one Mesa model."""
+        model = NegotiationModel(self.compiled, self.protocol, self.strategies, self.seed, replicates)
+        model.run()
+        return model.outcome_columns()
+
+
+def plan_batches(n_replicates: int, batch_size: int, n_workers: int) -> list[IntArray]:
+    """Split replicate indices into batches; at least a few per worker so loads balance."""
+    per_worker = math.ceil(n_replicates / max(n_workers * 4, 1)) if n_workers > 1 else batch_size
+    size = max(1, min(batch_size, per_worker))
+    return [np.arange(s, min(s + size, n_replicates), dtype=np.int64) for s in range(0, n_replicates, size)]
+
+
+def resolve_workers(n_workers: int) -> int:
+    """``0`` means one worker per available core."""
+    if n_workers > 0:
+        return n_workers
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+_WORKER_EXPERIMENT: Experiment | None = None
+
+
+def _init_worker(experiment: Experiment) -> None:
+    global _WORKER_EXPERIMENT  # one copy per worker process, sent once, not once per batch
+    _WORKER_EXPERIMENT = experiment
+
+
+def _simulate_in_worker(replicates: IntArray) -> Columns:
+    assert _WORKER_EXPERIMENT is not None
+    return _WORKER_EXPERIMENT.simulate(replicates)
+
+
+def _simulate_batches(experiment: Experiment, batches: Sequence[IntArray], n_workers: int) -> Iterator[Columns]:
+    if n_workers <= 1 or len(batches) <= 1:
+        yield from (experiment.simulate(b) for b in batches)
+        return
+    ctx = mp.get_context("spawn")  # no fork: safe with threads (Hydra, joblib) in the parent
+    with ProcessPoolExecutor(
+        max_workers=min(n_workers, len(batches)),
+        mp_context=ctx,
+        initializer=_init_worker,
+        initargs=(experiment,),
+    ) as pool:
+        yield from pool.map(_simulate_in_worker, batches)
+
+
+def run_replicates(
+    experiment: Experiment,
+    n_replicates: int,
+    batch_size: int,
+    n_workers: int = 1,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Simulate replicates ``0 .. n_replicates - 1`` and return the tidy outcome table.
+
+    Args:
+        experiment: What to simulate.
+        n_replicates: How many replicates.
+        batch_size: Replicates per Mesa model.
+        n_workers: Worker processes (0 = all cores).
+        progress: Show a progress bar if the run takes more than about two seconds.
+
+    Returns:
+        One row per replicate and track, sorted by replicate then track.
+    """
+    workers = resolve_workers(n_workers)
+    batches = plan_batches(n_replicates, batch_size, workers)
+    parts: list[Columns] = []
+    with tqdm(total=n_replicates, unit="rep", disable=not progress, delay=2.0, desc="replicates") as bar:
+        for cols in _simulate_batches(experiment, batches, workers):
+            parts.append(cols)
+            bar.update(int(cols["replicate"].size // max(len(experiment.compiled.tracks), 1)))
+    return outcomes_frame(experiment.compiled, experiment.seed, _concat(parts))
+
+
+def run_one_replicate(experiment: Experiment, replicate: int) -> pd.DataFrame:
+    """Simulate a single replicate alone (it reproduces that replicate of any larger run)."""
+    cols = experiment.simulate(np.array([replicate], dtype=np.int64))
+    return outcomes_frame(experiment.compiled, experiment.seed, cols)
+
+
+def _concat(parts: list[Columns]) -> Columns:
+    cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    order = np.lexsort((cols["track"], cols["replicate"]))
+    return {k: v[order] for k, v in cols.items()}
+
+
+def outcomes_frame(compiled: CompiledScenario, seed: int, cols: Columns) -> pd.DataFrame:
+    """Label the model's integer columns: track names, option labels, dates, final tariffs."""
+    track_codes = cols["track"]
+    week = cols["agreement_week"]
+    agreed = cols["agreed"]
+    start = compiled.scenario.start_date
+    frame: dict[str, object] = {
+        "replicate": cols["replicate"],
+        "seed": np.full(track_codes.size, seed, dtype=np.int64),
+        "track": pd.Categorical.from_codes(track_codes, categories=[t.name for t in compiled.tracks]),
+        "agreed": agreed,
+        "agreement_week": pd.Series(week).astype("Int64").mask(week == NO_WEEK).array,
+        "agreement_date": (pd.Timestamp(start) + pd.to_timedelta(7 * week, unit="D"))
+        .where(week != NO_WEEK),
+        "weeks_suspended": cols["weeks_suspended"],
+        "outcome": cols["outcome"],
+    }
+    frame.update(_option_columns(compiled, track_codes, cols["outcome"]))
+    for name in compiled.party_names:
+        frame[f"utility_{name}"] = cols[f"utility_{name}"]
+        frame[f"reservation_{name}"] = cols[f"reservation_{name}"]
+    return pd.DataFrame(frame)
+
+
+def _option_columns(compiled: CompiledScenario, track_codes: IntArray, outcome: IntArray) -> dict[str, object]:
+    """``option_<issue>`` (label) and ``rate_<issue>`` (tariff rate) for every issue.
+
+    An issue not negotiated on a row's track is missing (NA) in that row.
+    """
+    out: dict[str, object] = {}
+    for name, issue in compiled.scenario.issues.items():
+        codes = np.full(track_codes.size, -1, dtype=np.int64)
+        for k, track in enumerate(compiled.tracks):  # a handful of tracks
+            if name in track.issues:
+                rows = track_codes == k
+                codes[rows] = track.outcomes[outcome[rows], track.issues.index(name)]
+        out[f"option_{name}"] = pd.Categorical.from_codes(codes, categories=list(issue.options))
+        if issue.rates:
+            rate_table = np.array([issue.rates.get(o, np.nan) for o in issue.options] + [np.nan])
+            out[f"rate_{name}"] = rate_table[codes]  # code -1 picks the trailing NaN
+    return out
