@@ -70,6 +70,7 @@ class NegotiationModel(mesa.Model):
         strategies: dict[int, Strategy],
         seed: int,
         replicates: IntArray,
+        record_trace: bool = False,
     ) -> None:
         # The model's own Mesa RNG is seeded but never used for replicate randomness.
         super().__init__(rng=seed)
@@ -78,6 +79,9 @@ class NegotiationModel(mesa.Model):
         self.seed = seed
         self.replicates = np.asarray(replicates, dtype=np.int64)
         self.week = 0
+        self.record_trace = record_trace
+        #: Week-by-week records (only when ``record_trace``; meant for a batch of one replicate).
+        self.trace: list[dict[str, object]] = []
         self._init_draws()
         self._init_agents(strategies)
         self._init_state()
@@ -114,7 +118,8 @@ class NegotiationModel(mesa.Model):
         self.is_open = np.ones((n_tracks, n_reps), dtype=bool)
         self.agreement_week = np.full((n_tracks, n_reps), NO_WEEK, dtype=np.int64)
         self.agreed_outcome = np.full((n_tracks, n_reps), -1, dtype=np.int64)
-        self.last_offer = np.full((n_tracks, n_parties, n_reps), -1, dtype=np.int64)
+        # every offer made, per track, party and week (-1 = none); strategies read it
+        self.offer_history = np.full((n_tracks, n_parties, self.n_weeks, n_reps), -1, dtype=np.int64)
         self.suspended_until = np.zeros(n_reps, dtype=np.int64)
         self.weeks_suspended = np.zeros(n_reps, dtype=np.int64)
         # a track without a negotiator on both sides cannot be negotiated at all
@@ -163,7 +168,8 @@ class NegotiationModel(mesa.Model):
             n_rounds=self.n_weeks,
             reservation=self.reservation[:, me, k],
             pareto_table=self.pareto_tables[(k, me, opp)],
-            opponent_last_offer=self.last_offer[k, opp],
+            my_offers=self.offer_history[k, me, : self.week + 1],
+            opponent_offers=self.offer_history[k, opp, : self.week + 1],
         )
 
     def _parties_in_order(self, k: int) -> tuple[int, int]:
@@ -180,14 +186,36 @@ class NegotiationModel(mesa.Model):
         t = self.week
         offer = a.propose(self._view(k, first, second, t))
         accepted = active & b.respond(self._view(k, second, first, t), offer)
-        self.last_offer[k, first] = np.where(active, offer, self.last_offer[k, first])
+        self.offer_history[k, first, t] = np.where(active, offer, -1)
         counter = b.propose(self._view(k, second, first, t))
         countering = active & ~accepted
         # the first mover compares the counter with what it would offer next week (AC_next)
         counter_accepted = countering & a.respond(self._view(k, first, second, t + 1), counter)
-        self.last_offer[k, second] = np.where(countering, counter, self.last_offer[k, second])
+        self.offer_history[k, second, t] = np.where(countering, counter, -1)
         self._conclude(k, accepted, offer)
         self._conclude(k, counter_accepted, counter)
+        if self.record_trace:
+            self._trace_offer(k, first, offer, accepted, active)
+            self._trace_offer(k, second, counter, counter_accepted, countering)
+
+    def _trace_offer(self, k: int, party: int, offer: IntArray, accepted: BoolArray, made: BoolArray) -> None:
+        track = self.compiled.tracks[k]
+        for r in np.flatnonzero(made):  # trace mode only: a batch of one replicate
+            row: dict[str, object] = {
+                "replicate": int(self.replicates[r]),
+                "week": self.week,
+                "track": track.name,
+                "event": "offer",
+                "proposer": self.compiled.party_names[party],
+                "outcome": int(offer[r]),
+                "accepted": bool(accepted[r]),
+            }
+            for p, name in enumerate(self.compiled.party_names):
+                row[f"utility_{name}"] = float(track.utilities[p, offer[r]])
+            for col, issue in enumerate(track.issues):
+                option = track.outcomes[offer[r], col]
+                row[f"option_{issue}"] = self.compiled.scenario.issues[issue].options[option]
+            self.trace.append(row)
 
     def _conclude(self, k: int, mask: BoolArray, outcome: IntArray) -> None:
         self.agreed_outcome[k] = np.where(mask, outcome, self.agreed_outcome[k])

@@ -39,7 +39,9 @@ class TrackView:
         reservation: ``(R,)`` my reservation value per replicate.
         pareto_table: Opponent's favourite outcome among my ``k + 1`` best (see
             :meth:`CompiledTrack.best_for_opponent`).
-        opponent_last_offer: ``(R,)`` the opponent's latest offer, ``-1`` before its first.
+        my_offers: ``(rounds so far, R)`` my offers, one row per week (``-1``: none that week).
+        opponent_offers: ``(rounds so far, R)`` the opponent's offers, likewise. Row ``round`` is
+            the current week: it holds ``-1`` until the offer of this week is made.
     """
 
     track: CompiledTrack
@@ -49,7 +51,8 @@ class TrackView:
     n_rounds: int
     reservation: FloatArray
     pareto_table: IntArray
-    opponent_last_offer: IntArray
+    my_offers: IntArray
+    opponent_offers: IntArray
 
     @property
     def time(self) -> float:
