@@ -285,7 +285,9 @@ def validate_scenario(sc: ScenarioConfig) -> None:
         key = f"scenario.negotiators.{nname}"
         _require(neg.party in sc.parties, f"{key}.party", neg.party, f"one of {sorted(sc.parties)}")
         for t in neg.tracks:
-            _require(t in sc.tracks, f"{key}.tracks", t, f"unknown track; known: {sorted(sc.tracks)}")
+            _require(
+                t in sc.tracks, f"{key}.tracks", t, f"unknown track; known: {sorted(sc.tracks)}"
+            )
             other = leads.setdefault((neg.party, t), nname)
             _require(other == nname, f"{key}.tracks", t, f"already led for {neg.party} by {other}")
 

@@ -1,4 +1,7 @@
-"""Figures from result tables (tables in, PNG files out). The only sim module importing matplotlib."""
+"""Figures from result tables (tables in, PNG files out).
+
+The only module of ``sim`` that imports matplotlib.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +11,11 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only; never open a window from a run or a test
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from sim.results import atomic_path  # noqa: E402
+from sim.results import atomic_path
 
 
 def _save(fig: plt.Figure, path: Path) -> Path:
@@ -31,7 +34,7 @@ def plot_deal_likelihood(summary: pd.DataFrame, path: Path, title: str = "") -> 
     err = np.vstack([p - summary["ci_low"].to_numpy(), summary["ci_high"].to_numpy() - p])
     ax.bar(x, p, color="#4C72B0", yerr=err, capsize=4, ecolor="black")
     for xi, pi in zip(x, p, strict=True):
-        ax.text(xi, min(pi + 0.04, 0.97), f"{pi:.1%}", ha="center", fontsize=9)
+        ax.text(float(xi), min(pi + 0.04, 0.97), f"{pi:.1%}", ha="center", fontsize=9)
     ax.set_xticks(x, [t.replace("_", " ") for t in summary["track"]], rotation=15)
     ax.set_ylim(0, 1)
     ax.set_ylabel("deal likelihood (95% CI)")
@@ -43,14 +46,20 @@ def plot_deal_likelihood(summary: pd.DataFrame, path: Path, title: str = "") -> 
 def plot_agreement_weeks(outcomes: pd.DataFrame, n_weeks: int, path: Path, title: str = "") -> Path:
     """Distribution of the agreement week per track (share of replicates agreeing each week)."""
     tracks = list(outcomes["track"].cat.categories)
-    fig, axes = plt.subplots(len(tracks), 1, figsize=(7, 1.7 * len(tracks) + 0.8), sharex=True, squeeze=False)
+    fig, axes = plt.subplots(
+        len(tracks), 1, figsize=(7, 1.7 * len(tracks) + 0.8), sharex=True, squeeze=False
+    )
     bins = np.arange(n_weeks + 1) - 0.5
     for ax, track in zip(axes[:, 0], tracks, strict=True):
         rows = outcomes[outcomes["track"] == track]
         weeks = rows["agreement_week"].dropna().to_numpy(dtype=float)
-        ax.hist(weeks, bins=bins, weights=np.full(weeks.size, 1 / max(len(rows), 1)), color="#55A868")
+        ax.hist(
+            weeks, bins=bins, weights=np.full(weeks.size, 1 / max(len(rows), 1)), color="#55A868"
+        )
         ax.set_ylabel("share")
-        ax.set_title(f"{track.replace('_', ' ')}: {weeks.size / max(len(rows), 1):.1%} agree", fontsize=9)
+        ax.set_title(
+            f"{track.replace('_', ' ')}: {weeks.size / max(len(rows), 1):.1%} agree", fontsize=9
+        )
     axes[-1, 0].set_xlabel("agreement week (0 = start of talks; deadline = last week)")
     fig.suptitle(title or "When deals are reached", fontsize=11)
     return _save(fig, path)

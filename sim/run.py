@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +84,9 @@ def execute(cfg: RunConfig, out_dir: Path) -> dict[str, Any]:
     }
     write_json(out_dir / "summary.json", result)
     plots.plot_deal_likelihood(summary, out_dir / "deal_likelihood.png")
-    plots.plot_agreement_weeks(outcomes, experiment.compiled.n_weeks, out_dir / "agreement_weeks.png")
+    plots.plot_agreement_weeks(
+        outcomes, experiment.compiled.n_weeks, out_dir / "agreement_weeks.png"
+    )
     manifest_extra = {
         "n_replicates": cfg.n_replicates,
         "batch_size": cfg.batch_size,
@@ -123,14 +125,15 @@ def _keyed_omegaconf_error(exc: BaseException) -> OmegaConfBaseException | None:
 
 
 def one_line_error(exc: BaseException) -> str:
-    """Collapse a Hydra/OmegaConf config error into one line naming key, value and what is allowed."""
+    """Collapse a Hydra/OmegaConf config error into one line: key, value, what is allowed."""
     cause = _keyed_omegaconf_error(exc)
     if cause is not None and getattr(cause, "full_key", None):
         msg = str(getattr(cause, "msg", "") or cause).split("\n")[0].strip()
         text = f"{cause.full_key}: {msg}"
         object_type = getattr(cause, "object_type", None)
-        if isinstance(cause, ConfigKeyError | ConfigAttributeError) and hasattr(object_type, "__dataclass_fields__"):
-            text += f" (allowed keys: {', '.join(sorted(object_type.__dataclass_fields__))})"
+        if isinstance(cause, ConfigKeyError | ConfigAttributeError) and is_dataclass(object_type):
+            allowed = ", ".join(sorted(f.name for f in fields(object_type)))
+            text += f" (allowed keys: {allowed})"
         return text
     text = " ".join(str(exc).split())
     text = re.sub(r"\s*(full_key:|Config search path).*", "", text)
