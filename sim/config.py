@@ -14,24 +14,14 @@ Conventions stated once:
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
 
 from omegaconf import MISSING
 
-
-class ConfigError(ValueError):
-    """A configuration value is out of range or inconsistent.
-
-    The message is one line: ``<key>=<value>: <what is allowed>``.
-    """
-
-    def __init__(self, key: str, value: Any, allowed: str) -> None:
-        self.key, self.value, self.allowed = key, value, allowed
-        super().__init__(f"{key}={value!r}: {allowed}")
+# re-exported: callers import the error and the date parser from here
+from sim.config_checks import ConfigError as ConfigError
+from sim.config_checks import parse_date as parse_date
 
 
 class IssueKind(Enum):
@@ -69,6 +59,123 @@ class AcceptanceName(Enum):
     ac_next = "ac_next"
 
 
+class Stance(Enum):
+    """Which way a stakeholder presses its government: for a quick deal or to hold out."""
+
+    deal = "deal"
+    hold = "hold"
+
+
+class EventKindName(Enum):
+    """Kinds of scripted events."""
+
+    suspension = "suspension"
+    escalation = "escalation"
+    directive = "directive"
+
+
+@dataclass
+class ConditionConfig:
+    """A condition some options require (e.g. carbon capture for lifting the tanker ban).
+
+    Attributes:
+        initial_probability: Probability it already holds when talks start (per replicate).
+        weekly_hazard: Probability per week that it emerges, once it does not hold yet.
+        description: Free text with the source.
+    """
+
+    initial_probability: float = 0.0
+    weekly_hazard: float = 0.0
+    description: str = ""
+
+
+@dataclass
+class LeaderConfig:
+    """A head of government (one Mesa agent).
+
+    Attributes:
+        name: Display name.
+        party: Party key.
+        own_weight: Weight of the leader's own preferences (the party's utility) against its
+            stakeholders' in the Level II value V(x) (1 = fully concentrated power).
+        ratification_threshold_premium: theta = V(status quo) + premium.
+        ratification_sharpness: k of the logistic ratification probability (large = hard win-set).
+        suspension_hazard_per_week: Weekly probability the leader suspends all talks.
+        escalation_hazard_per_week: Weekly probability the leader escalates tariffs.
+        directive_hazard_per_week: Weekly probability the leader orders its side to move quickly.
+    """
+
+    name: str = MISSING
+    party: str = MISSING
+    own_weight: float = 1.0
+    ratification_threshold_premium: float = 0.0
+    ratification_sharpness: float = 10.0
+    suspension_hazard_per_week: float = 0.0
+    escalation_hazard_per_week: float = 0.0
+    directive_hazard_per_week: float = 0.0
+
+
+@dataclass
+class StakeholderConfig:
+    """A domestic constituency (one Mesa agent).
+
+    Attributes:
+        name: Display name.
+        party: Its government's party key.
+        influence: Weight in ratification and pressure (>= 0).
+        stance: ``deal`` presses for a quick deal (lowers the reservation value), ``hold`` for
+            holding out (raises it).
+        pressure_per_week: Reservation-value drift per week at influence 1 (>= 0).
+        weights: Issues it cares about (>= 0); tracks with none of them are not its business.
+        values: Its value (0..1) of every option of each issue it weights.
+    """
+
+    name: str = MISSING
+    party: str = MISSING
+    influence: float = 1.0
+    stance: Stance = Stance.deal
+    pressure_per_week: float = 0.0
+    weights: dict[str, float] = field(default_factory=dict)
+    values: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+@dataclass
+class CoordinatorConfig:
+    """Coordinates a party's mandate across tracks (e.g. the Clerk of the Privy Council).
+
+    Attributes:
+        name: Display name.
+        party: Party key.
+        mandate_momentum: Drop of the party's reservation value on its open tracks per deal
+            concluded elsewhere (>= 0).
+    """
+
+    name: str = MISSING
+    party: str = MISSING
+    mandate_momentum: float = 0.0
+
+
+@dataclass
+class EventConfig:
+    """A scripted event, to replay history or test a counterfactual.
+
+    Attributes:
+        date: ISO date (must fall within the talks).
+        kind: suspension, escalation or directive.
+        party: The party whose leader acts.
+        weeks: Duration of a suspension or directive.
+        tracks: Tracks a directive applies to (empty = all).
+        description: Free text with the source.
+    """
+
+    date: str = MISSING
+    kind: EventKindName = MISSING
+    party: str = MISSING
+    weeks: int = 1
+    tracks: list[str] = field(default_factory=list)
+    description: str = ""
+
+
 @dataclass
 class IssueConfig:
     """One negotiable issue with discrete options.
@@ -78,6 +185,7 @@ class IssueConfig:
         status_quo: The option that holds if no deal is reached.
         kind: Tariff, counter-tariff or concession.
         rates: Optional effective tariff rate per option (fraction), for reporting final tariffs.
+        requires: Conditions an option needs before it can be offered or accepted.
         description: Free text, shown in docs and plots.
     """
 
@@ -85,6 +193,7 @@ class IssueConfig:
     status_quo: str = MISSING
     kind: IssueKind = IssueKind.tariff
     rates: dict[str, float] = field(default_factory=dict)
+    requires: dict[str, list[str]] = field(default_factory=dict)
     description: str = ""
 
 
@@ -139,7 +248,11 @@ class NegotiatorActorConfig:
 
 @dataclass
 class ScenarioConfig:
-    """A negotiation scenario: parties, issues, tracks, negotiators and the calendar."""
+    """A negotiation scenario: parties, issues, tracks, actors, conditions, events, calendar.
+
+    ``linkage`` moves each track's ``linked_issues`` onto it; ``package_mode`` negotiates every
+    issue as one deal on a single ``package`` track, led by each party's first negotiator.
+    """
 
     name: str = MISSING
     start_date: str = MISSING
@@ -148,23 +261,39 @@ class ScenarioConfig:
     issues: dict[str, IssueConfig] = MISSING
     tracks: dict[str, TrackConfig] = MISSING
     negotiators: dict[str, NegotiatorActorConfig] = MISSING
+    leaders: dict[str, LeaderConfig] = field(default_factory=dict)
+    stakeholders: dict[str, StakeholderConfig] = field(default_factory=dict)
+    coordinators: dict[str, CoordinatorConfig] = field(default_factory=dict)
+    conditions: dict[str, ConditionConfig] = field(default_factory=dict)
+    events: list[EventConfig] = field(default_factory=list)
     linkage: bool = True
+    package_mode: bool = False
     description: str = ""
 
 
 @dataclass
 class ProtocolConfig:
-    """The weekly alternating-offers protocol.
+    """The weekly alternating-offers protocol and the effect sizes of shocks.
 
     Attributes:
         first_mover: Party that makes the first offer of every week on every track.
-        suspension_hazard_per_week: Probability per week that talks are suspended (all tracks).
-        suspension_weeks: How long a suspension lasts, in weeks.
+        suspension_weeks: Length in weeks of a leader's stochastic suspension of the talks.
+        escalation_reservation_shift: Drop of the other party's reservation value per escalation
+            (its status quo worsens), in utility units.
+        directive_time_boost: A directive advances its side's relative time by this much, so it
+            concedes faster.
+        directive_weeks: Length in weeks of a stochastic directive.
+        max_pressure_drift: Bound on the cumulative stakeholder drift of a reservation value.
+        ratification: Whether tentative deals need ratification at home (two-level game).
     """
 
     first_mover: str = MISSING
-    suspension_hazard_per_week: float = 0.0
     suspension_weeks: int = 2
+    escalation_reservation_shift: float = 0.05
+    directive_time_boost: float = 0.15
+    directive_weeks: int = 6
+    max_pressure_drift: float = 0.1
+    ratification: bool = True
 
 
 @dataclass
@@ -230,123 +359,15 @@ def register_configs() -> None:
     cs.store(group="protocol", name="base_protocol", node=ProtocolConfig)
 
 
-def parse_date(key: str, value: str) -> dt.date:
-    """Parse an ISO date or raise a one-line ConfigError naming ``key``."""
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ConfigError(key, value, "must be an ISO date YYYY-MM-DD") from None
-
-
-def _require(ok: bool, key: str, value: Any, allowed: str) -> None:
-    if not ok:
-        raise ConfigError(key, value, allowed)
-
-
-def _check_unit(key: str, value: float) -> None:
-    _require(math.isfinite(value) and 0.0 <= value <= 1.0, key, value, "must be in [0, 1]")
-
-
 def validate(cfg: RunConfig) -> None:
-    """Check every value range and cross-reference of a run config.
+    """Check every value range and cross-reference of a run config (see :mod:`sim.validation`).
 
     Raises:
         ConfigError: On the first bad value, naming its key, the value and what is allowed.
     """
-    _require(cfg.n_replicates >= 1, "n_replicates", cfg.n_replicates, "must be an integer >= 1")
-    _require(cfg.batch_size >= 1, "batch_size", cfg.batch_size, "must be an integer >= 1")
-    _require(cfg.n_workers >= 0, "n_workers", cfg.n_workers, "must be >= 0 (0 = all cores)")
-    _require(cfg.seed >= 0, "seed", cfg.seed, "must be an integer >= 0")
-    validate_scenario(cfg.scenario)
-    validate_protocol(cfg.protocol, cfg.scenario)
-    validate_negotiators(cfg.negotiator, cfg.scenario)
+    from sim.validation import validate_run
 
-
-def validate_scenario(sc: ScenarioConfig) -> None:
-    """Check a scenario's dates, issues, parties, tracks and negotiators."""
-    start = parse_date("scenario.start_date", sc.start_date)
-    end = parse_date("scenario.deadline", sc.deadline)
-    _require(end > start, "scenario.deadline", sc.deadline, f"must be after start_date {start}")
-    _require(len(sc.parties) >= 2, "scenario.parties", list(sc.parties), "need >= 2 parties")
-    for name, issue in sc.issues.items():
-        _validate_issue(f"scenario.issues.{name}", issue)
-    for pname, party in sc.parties.items():
-        _validate_party(f"scenario.parties.{pname}", party, sc)
-    for tname, track in sc.tracks.items():
-        for iname in [*track.issues, *track.linked_issues]:
-            _require(
-                iname in sc.issues,
-                f"scenario.tracks.{tname}.issues",
-                iname,
-                f"unknown issue; known: {sorted(sc.issues)}",
-            )
-    leads: dict[tuple[str, str], str] = {}
-    for nname, neg in sc.negotiators.items():
-        key = f"scenario.negotiators.{nname}"
-        _require(neg.party in sc.parties, f"{key}.party", neg.party, f"one of {sorted(sc.parties)}")
-        for t in neg.tracks:
-            _require(
-                t in sc.tracks, f"{key}.tracks", t, f"unknown track; known: {sorted(sc.tracks)}"
-            )
-            other = leads.setdefault((neg.party, t), nname)
-            _require(other == nname, f"{key}.tracks", t, f"already led for {neg.party} by {other}")
-
-
-def _validate_issue(key: str, issue: IssueConfig) -> None:
-    _require(len(issue.options) >= 1, f"{key}.options", issue.options, "need >= 1 option")
-    _require(
-        len(set(issue.options)) == len(issue.options), f"{key}.options", issue.options, "unique"
-    )
-    _require(
-        issue.status_quo in issue.options, f"{key}.status_quo", issue.status_quo, str(issue.options)
-    )
-    for opt, rate in issue.rates.items():
-        _require(opt in issue.options, f"{key}.rates", opt, f"one of {issue.options}")
-        _require(rate >= 0.0, f"{key}.rates.{opt}", rate, "must be >= 0")
-
-
-def _validate_party(key: str, party: PartyConfig, sc: ScenarioConfig) -> None:
-    _check_unit(f"{key}.reservation_value", party.reservation_value)
-    spread = party.reservation_value_spread
-    _require(0.0 <= spread <= 1.0, f"{key}.reservation_value_spread", spread, "must be in [0, 1]")
-    for track, rv in party.track_reservation_values.items():
-        _require(track in sc.tracks, f"{key}.track_reservation_values", track, str(list(sc.tracks)))
-        _check_unit(f"{key}.track_reservation_values.{track}", rv)
-    for iname, w in party.weights.items():
-        _require(iname in sc.issues, f"{key}.weights", iname, f"unknown issue; {sorted(sc.issues)}")
-        _require(math.isfinite(w) and w >= 0.0, f"{key}.weights.{iname}", w, "must be >= 0")
-    for iname, issue in sc.issues.items():
-        vals = party.values.get(iname)
-        _require(vals is not None, f"{key}.values", iname, "every issue needs option values")
-        assert vals is not None
-        for opt in issue.options:
-            _require(opt in vals, f"{key}.values.{iname}", opt, "every option needs a value")
-            _check_unit(f"{key}.values.{iname}.{opt}", vals[opt])
-        for opt in vals:
-            _require(opt in issue.options, f"{key}.values.{iname}", opt, f"one of {issue.options}")
-
-
-def validate_protocol(p: ProtocolConfig, sc: ScenarioConfig) -> None:
-    """Check the protocol against the scenario."""
-    _require(
-        p.first_mover in sc.parties, "protocol.first_mover", p.first_mover, str(list(sc.parties))
-    )
-    _check_unit("protocol.suspension_hazard_per_week", p.suspension_hazard_per_week)
-    _require(p.suspension_weeks >= 1, "protocol.suspension_weeks", p.suspension_weeks, ">= 1")
-
-
-def validate_negotiators(negs: dict[str, NegotiatorConfig], sc: ScenarioConfig) -> None:
-    """Check that every party has a valid strategy config."""
-    for party in sc.parties:
-        _require(party in negs, "negotiator", party, "every party needs a negotiator entry")
-    for party, n in negs.items():
-        key = f"negotiator.{party}"
-        _require(party in sc.parties, key, party, f"unknown party; known: {sorted(sc.parties)}")
-        if n.beta is not None:
-            _require(math.isfinite(n.beta) and n.beta > 0, f"{key}.beta", n.beta, "must be > 0")
-        elif n.strategy is StrategyName.time_dependent:
-            raise ConfigError(f"{key}.beta", None, "time_dependent needs beta > 0 (or a preset)")
-        _require(0.0 <= n.kappa < 1.0, f"{key}.kappa", n.kappa, "must be in [0, 1)")
+    validate_run(cfg)
 
 
 def effective_beta(n: NegotiatorConfig) -> float:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from sim.actors import Politics
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -84,6 +86,7 @@ class Scenario:
     issues: dict[str, Issue]
     tracks: tuple[Track, ...]
     negotiators: tuple[Negotiator, ...]
+    politics: Politics = field(default_factory=Politics)
 
     @property
     def n_weeks(self) -> int:
@@ -178,6 +181,8 @@ def track_utilities(party: Party, issues: list[Issue], outcomes: IntArray) -> Fl
         return np.full(outcomes.shape[0], 0.5)
     u = np.zeros(outcomes.shape[0], dtype=np.float64)
     for col, issue in enumerate(issues):  # loop over issues (a handful), not outcomes
+        if weights[col] == 0.0:
+            continue  # an issue the party does not weigh needs no option values
         option_values = np.array([party.values[issue.name][o] for o in issue.options])
         u += (weights[col] / total) * option_values[outcomes[:, col]]
     return u

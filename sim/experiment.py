@@ -21,6 +21,7 @@ from tqdm import tqdm
 from sim.agents.base import Strategy
 from sim.domain import CompiledScenario
 from sim.model import NO_WEEK, NegotiationModel, ProtocolSettings
+from sim.politics import CompiledPolitics
 
 IntArray = npt.NDArray[np.int64]
 Columns = dict[str, np.ndarray]
@@ -32,21 +33,33 @@ class Experiment:
 
     Attributes:
         compiled: Compiled scenario (outcome spaces and utility tables).
+        politics: Compiled political layer (ratification tables, conditions).
         protocol: Protocol settings.
         strategies: Strategy per party index.
         seed: Experiment seed.
     """
 
     compiled: CompiledScenario
+    politics: CompiledPolitics
     protocol: ProtocolSettings
     strategies: dict[int, Strategy]
     seed: int
 
+    def model(self, replicates: IntArray, record_trace: bool = False) -> NegotiationModel:
+        """A fresh Mesa model for one batch of replicates."""
+        return NegotiationModel(
+            self.compiled,
+            self.politics,
+            self.protocol,
+            self.strategies,
+            self.seed,
+            replicates,
+            record_trace=record_trace,
+        )
+
     def simulate(self, replicates: IntArray) -> Columns:
         """Simulate one batch of replicates with one Mesa model."""
-        model = NegotiationModel(
-            self.compiled, self.protocol, self.strategies, self.seed, replicates
-        )
+        model = self.model(replicates)
         model.run()
         return model.outcome_columns()
 
@@ -157,13 +170,22 @@ def outcomes_frame(compiled: CompiledScenario, seed: int, cols: Columns) -> pd.D
         "agreement_date": (pd.Timestamp(start) + pd.to_timedelta(7 * week, unit="D")).where(
             week != NO_WEEK
         ),
-        "weeks_suspended": cols["weeks_suspended"],
         "outcome": cols["outcome"],
+        "ratification_attempts": cols["ratification_attempts"],
+        "ratification_failures": cols["ratification_failures"],
+        "weeks_suspended": cols["weeks_suspended"],
+        "escalations": cols["escalations"],
     }
     frame.update(_option_columns(compiled, track_codes, cols["outcome"]))
     for name in compiled.party_names:
-        frame[f"utility_{name}"] = cols[f"utility_{name}"]
-        frame[f"reservation_{name}"] = cols[f"reservation_{name}"]
+        for prefix in ("utility", "reservation", "initial_reservation", "pressure_drift"):
+            frame[f"{prefix}_{name}"] = cols[f"{prefix}_{name}"]
+    n_weeks = compiled.n_weeks
+    for cond in compiled.scenario.politics.conditions:
+        weeks = cols[f"condition_week_{cond.name}"]
+        frame[f"condition_week_{cond.name}"] = (
+            pd.Series(weeks).astype("Int64").mask(weeks >= n_weeks).array
+        )
     return pd.DataFrame(frame)
 
 

@@ -8,6 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sim.actors import (
+    Condition,
+    Coordinator,
+    EventKind,
+    Leader,
+    Politics,
+    ScriptedEvent,
+    ShockSettings,
+    Stakeholder,
+)
 from sim.agents.base import Strategy
 from sim.agents.offers import nearest_offer, pareto_offer
 from sim.agents.time_dependent import OfferPolicy as OfferPolicyFn
@@ -24,6 +34,7 @@ from sim.config import (
 )
 from sim.domain import CompiledScenario, Issue, Negotiator, Party, Scenario, Track, compile_scenario
 from sim.model import ProtocolSettings
+from sim.politics import CompiledPolitics, compile_politics
 
 OFFER_POLICIES: dict[OfferPolicy, OfferPolicyFn] = {
     OfferPolicy.nearest: nearest_offer,
@@ -45,10 +56,14 @@ STRATEGIES: dict[StrategyName, Callable[[NegotiatorConfig], Strategy]] = {
 }
 
 
+PACKAGE_TRACK = "package"
+
+
 def resolve_tracks(sc: ScenarioConfig) -> tuple[Track, ...]:
     """Tracks with linkage applied: linked issues join their track and leave every other one.
 
-    Tracks left with no issues are dropped.
+    In package mode every negotiated issue forms one ``package`` track. Tracks left with no
+    issues are dropped.
     """
     linked = {i for t in sc.tracks.values() for i in t.linked_issues} if sc.linkage else set()
     tracks = []
@@ -58,11 +73,94 @@ def resolve_tracks(sc: ScenarioConfig) -> tuple[Track, ...]:
             issues += [i for i in t.linked_issues if i not in issues]
         if issues:
             tracks.append(Track(name=name, issues=tuple(issues)))
+    if sc.package_mode:
+        everything = dict.fromkeys(i for t in tracks for i in t.issues)  # ordered, unique
+        return (Track(name=PACKAGE_TRACK, issues=tuple(everything)),)
     return tuple(tracks)
 
 
-def build_scenario(sc: ScenarioConfig) -> Scenario:
-    """Build the domain scenario from its (validated) config."""
+def _negotiators(sc: ScenarioConfig) -> tuple[Negotiator, ...]:
+    """Chief negotiators; in package mode each party's first-listed one leads the package."""
+    if not sc.package_mode:
+        return tuple(
+            Negotiator(key=key, name=n.name, party=n.party, tracks=tuple(n.tracks))
+            for key, n in sc.negotiators.items()
+        )
+    leads: dict[str, Negotiator] = {}
+    for key, n in sc.negotiators.items():
+        leads.setdefault(
+            n.party, Negotiator(key=key, name=n.name, party=n.party, tracks=(PACKAGE_TRACK,))
+        )
+    return tuple(leads.values())
+
+
+def build_politics(sc: ScenarioConfig, protocol: ProtocolConfig) -> Politics:
+    """Leaders, stakeholders, coordinators, conditions and dated events as domain objects."""
+    start = parse_date("scenario.start_date", sc.start_date)
+    return Politics(
+        conditions=tuple(
+            Condition(name, c.initial_probability, c.weekly_hazard)
+            for name, c in sc.conditions.items()
+        ),
+        requires={
+            name: {opt: tuple(conds) for opt, conds in issue.requires.items()}
+            for name, issue in sc.issues.items()
+            if issue.requires
+        },
+        leaders=tuple(
+            Leader(
+                key=key,
+                name=ld.name,
+                party=ld.party,
+                own_weight=ld.own_weight,
+                threshold_premium=ld.ratification_threshold_premium,
+                sharpness=ld.ratification_sharpness,
+                suspension_hazard_per_week=ld.suspension_hazard_per_week,
+                escalation_hazard_per_week=ld.escalation_hazard_per_week,
+                directive_hazard_per_week=ld.directive_hazard_per_week,
+            )
+            for key, ld in sc.leaders.items()
+        ),
+        stakeholders=tuple(
+            Stakeholder(
+                key=key,
+                name=st.name,
+                party=st.party,
+                influence=st.influence,
+                stance=st.stance.value,
+                pressure_per_week=st.pressure_per_week,
+                weights=dict(st.weights),
+                values={i: dict(v) for i, v in st.values.items() if i in st.weights},
+            )
+            for key, st in sc.stakeholders.items()
+        ),
+        coordinators=tuple(
+            Coordinator(key=key, name=c.name, party=c.party, mandate_momentum=c.mandate_momentum)
+            for key, c in sc.coordinators.items()
+        ),
+        events=tuple(
+            ScriptedEvent(
+                week=(parse_date("event.date", ev.date) - start).days // 7,
+                kind=EventKind(ev.kind.value),
+                party=ev.party,
+                weeks=ev.weeks,
+                tracks=tuple(PACKAGE_TRACK if sc.package_mode else t for t in ev.tracks),
+            )
+            for ev in sc.events
+        ),
+        shocks=ShockSettings(
+            suspension_weeks=protocol.suspension_weeks,
+            escalation_reservation_shift=protocol.escalation_reservation_shift,
+            directive_time_boost=protocol.directive_time_boost,
+            directive_weeks=protocol.directive_weeks,
+            max_pressure_drift=protocol.max_pressure_drift,
+            ratification=protocol.ratification,
+        ),
+    )
+
+
+def build_scenario(sc: ScenarioConfig, protocol: ProtocolConfig) -> Scenario:
+    """Build the domain scenario (with its political layer) from its validated config."""
     issues = {
         name: Issue(
             name=name,
@@ -85,10 +183,6 @@ def build_scenario(sc: ScenarioConfig) -> Scenario:
         )
         for key, p in sc.parties.items()
     )
-    negotiators = tuple(
-        Negotiator(key=key, name=n.name, party=n.party, tracks=tuple(n.tracks))
-        for key, n in sc.negotiators.items()
-    )
     return Scenario(
         name=sc.name,
         start_date=parse_date("scenario.start_date", sc.start_date),
@@ -96,17 +190,14 @@ def build_scenario(sc: ScenarioConfig) -> Scenario:
         parties=parties,
         issues=issues,
         tracks=resolve_tracks(sc),
-        negotiators=negotiators,
+        negotiators=_negotiators(sc),
+        politics=build_politics(sc, protocol),
     )
 
 
 def build_protocol(p: ProtocolConfig, compiled: CompiledScenario) -> ProtocolSettings:
     """Protocol settings with party names resolved to indices."""
-    return ProtocolSettings(
-        first_mover=compiled.party_index(p.first_mover),
-        suspension_hazard_per_week=p.suspension_hazard_per_week,
-        suspension_weeks=p.suspension_weeks,
-    )
+    return ProtocolSettings(first_mover=compiled.party_index(p.first_mover))
 
 
 def build_strategies(
@@ -119,6 +210,7 @@ def build_strategies(
     }
 
 
-def compile_run(cfg: RunConfig) -> CompiledScenario:
-    """Build and compile the scenario of a run (done once per run)."""
-    return compile_scenario(build_scenario(cfg.scenario))
+def compile_run(cfg: RunConfig) -> tuple[CompiledScenario, CompiledPolitics]:
+    """Build and compile the scenario and its political layer (done once per run)."""
+    compiled = compile_scenario(build_scenario(cfg.scenario, cfg.protocol))
+    return compiled, compile_politics(compiled)

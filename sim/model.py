@@ -1,10 +1,18 @@
 """The ensemble Mesa model: one model steps a batch of replicates, week by week.
 
-Each Mesa agent is one person (Kirsten Hillman is one agent); its decisions are arrays over the
-batch's replicates. A week on every open track is one alternating-offers round: the first mover
-offers, the other side accepts (AC_next) or counters, and the first mover accepts the counter or
-waits for next week. Concluded tracks stay concluded; replicates whose tracks are closed or whose
-talks are suspended are masked, never looped over.
+Each Mesa agent is one person or group (Kirsten Hillman is one agent); its decisions are arrays over
+the batch's replicates. A week:
+
+1. shocks: scripted events, then each leader's stochastic suspension, escalation and directive;
+2. conditions that emerge this week make their options feasible;
+3. stakeholders press on their government's reservation values (bounded drift);
+4. on every open, unsuspended track one alternating-offers round: the first mover offers, the other
+   side accepts (by its acceptance condition) or counters, and the first mover answers the counter;
+5. tentative deals go to ratification at home on both sides (Putnam's Level II); a failure reopens
+   the track;
+6. coordinators adjust their party's mandate on the tracks still open.
+
+Replicates whose tracks are closed or suspended are masked, never looped over.
 """
 
 from __future__ import annotations
@@ -15,9 +23,12 @@ import mesa
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.base import Negotiator, Strategy, TrackView
-from sim.domain import CompiledScenario
+from sim.actors import EventKind
+from sim.agents.base import UTILITY_EPS, Negotiator, Strategy, TrackView
+from sim.agents.politicians import Coordinator, Leader, Stakeholder
+from sim.domain import CompiledScenario, CompiledTrack
 from sim.draws import DrawLayout, draw_batch
+from sim.politics import CompiledPolitics
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -32,24 +43,45 @@ class ProtocolSettings:
 
     Attributes:
         first_mover: Party index that offers first each week.
-        suspension_hazard_per_week: Weekly probability that all talks are suspended.
-        suspension_weeks: Length of a suspension in weeks.
     """
 
     first_mover: int
-    suspension_hazard_per_week: float = 0.0
-    suspension_weeks: int = 2
 
 
 def draw_layout(compiled: CompiledScenario) -> DrawLayout:
     """The random inputs each replicate draws, in stream order."""
     n_parties, n_tracks = compiled.reservation_mean.shape
+    pol = compiled.scenario.politics
+    n_weeks = compiled.n_weeks
     return DrawLayout(
         blocks=(
             ("reservation", (n_parties, n_tracks)),
-            ("suspension", (compiled.n_weeks,)),
+            ("leader_shocks", (n_weeks, len(pol.leaders), 3)),
+            ("ratification", (n_weeks, n_tracks, n_parties)),
+            ("conditions", (len(pol.conditions), 2)),
+            ("stakeholder_strength", (len(pol.stakeholders),)),
         )
     )
+
+
+def condition_weeks(conditions: tuple, uniforms: FloatArray, n_weeks: int) -> IntArray:
+    """``(R, C)`` first week each condition holds (``n_weeks`` or later: not before the deadline).
+
+    A condition holds at week 0 with its initial probability, else it emerges after a geometric
+    number of weeks with its weekly hazard (inverse-CDF draw from one uniform).
+    """
+    weeks = np.full(uniforms.shape[:2], n_weeks, dtype=np.int64)
+    for c, cond in enumerate(conditions):  # a handful of conditions, not replicates
+        at_start = uniforms[:, c, 0] < cond.initial_probability
+        if cond.weekly_hazard >= 1.0:
+            later = np.ones(uniforms.shape[0], dtype=np.int64)
+        elif cond.weekly_hazard > 0.0:
+            gaps = np.floor(np.log1p(-uniforms[:, c, 1]) / np.log1p(-cond.weekly_hazard))
+            later = 1 + np.minimum(gaps, n_weeks).astype(np.int64)
+        else:
+            later = np.full(uniforms.shape[0], n_weeks, dtype=np.int64)
+        weeks[:, c] = np.where(at_start, 0, np.minimum(later, n_weeks))
+    return weeks
 
 
 class NegotiationModel(mesa.Model):
@@ -57,15 +89,18 @@ class NegotiationModel(mesa.Model):
 
     Args:
         compiled: The compiled scenario (shared, read-only).
+        politics: The compiled political layer (ratification tables, conditions).
         protocol: Protocol settings.
         strategies: Strategy per party index.
         seed: Experiment seed.
         replicates: Global indices of the replicates in this batch.
+        record_trace: Keep week-by-week records in :attr:`trace` (for a batch of one replicate).
     """
 
     def __init__(
         self,
         compiled: CompiledScenario,
+        politics: CompiledPolitics,
         protocol: ProtocolSettings,
         strategies: dict[int, Strategy],
         seed: int,
@@ -74,13 +109,13 @@ class NegotiationModel(mesa.Model):
     ) -> None:
         # The model's own Mesa RNG is seeded but never used for replicate randomness.
         super().__init__(rng=seed)
-        self.compiled = compiled
-        self.protocol = protocol
+        self.compiled, self.politics, self.protocol = compiled, politics, protocol
+        self.shock_settings = compiled.scenario.politics.shocks
         self.seed = seed
         self.replicates = np.asarray(replicates, dtype=np.int64)
         self.week = 0
         self.record_trace = record_trace
-        #: Week-by-week records (only when ``record_trace``; meant for a batch of one replicate).
+        #: Week-by-week records (only with ``record_trace``).
         self.trace: list[dict[str, object]] = []
         self._init_draws()
         self._init_agents(strategies)
@@ -91,8 +126,14 @@ class NegotiationModel(mesa.Model):
         draws = draw_batch(self.seed, self.replicates, draw_layout(self.compiled))
         mean, spread = self.compiled.reservation_mean, self.compiled.reservation_spread
         # (R, P, T): uniform in [mean - spread, mean + spread], clipped to the utility scale
-        self.reservation = np.clip(mean + spread * (2.0 * draws["reservation"] - 1.0), 0.0, 1.0)
-        self.suspension_u = draws["suspension"]
+        self.initial_reservation = np.clip(
+            mean + spread * (2.0 * draws["reservation"] - 1.0), 0.0, 1.0
+        )
+        self.leader_uniforms = draws["leader_shocks"]
+        self.ratification_uniforms = draws["ratification"]
+        conditions = self.compiled.scenario.politics.conditions
+        self.condition_week = condition_weeks(conditions, draws["conditions"], self.n_weeks)
+        self.stakeholder_strength = 0.5 + draws["stakeholder_strength"]  # U(0.5, 1.5), mean 1
 
     def _init_agents(self, strategies: dict[int, Strategy]) -> None:
         sc = self.compiled.scenario
@@ -104,13 +145,14 @@ class NegotiationModel(mesa.Model):
             agent = Negotiator(self, neg.key, neg.name, party, tracks, strategies[party])
             for k in tracks:
                 self.track_negotiators[k][party] = agent
-        self.pareto_tables = {
-            (k, me, opp): track.best_for_opponent(me, opp)
-            for k, track in enumerate(self.compiled.tracks)
-            for me in self.track_negotiators[k]
-            for opp in self.track_negotiators[k]
-            if me != opp
-        }
+        pidx = self.compiled.party_index
+        self.leaders = [Leader(self, spec, pidx(spec.party)) for spec in sc.politics.leaders]
+        self.stakeholders = [
+            Stakeholder(self, spec, pidx(spec.party), self.politics.stake[g])
+            for g, spec in enumerate(sc.politics.stakeholders)
+        ]
+        self.coordinators = [Coordinator(self, s, pidx(s.party)) for s in sc.politics.coordinators]
+        self._pareto_cache: dict[tuple[int, int, int, int], IntArray] = {}
 
     def _init_state(self) -> None:
         n_tracks, n_reps = len(self.compiled.tracks), self.replicates.size
@@ -124,9 +166,15 @@ class NegotiationModel(mesa.Model):
         )
         self.suspended_until = np.zeros(n_reps, dtype=np.int64)
         self.weeks_suspended = np.zeros(n_reps, dtype=np.int64)
-        # a track without a negotiator on both sides cannot be negotiated at all
+        self.escalations = np.zeros(n_reps, dtype=np.int64)
+        self.directive_until = np.zeros((n_reps, n_parties, n_tracks), dtype=np.int64)
+        self.pressure_drift = np.zeros((n_reps, n_parties, n_tracks))
+        self.mandate_drift = np.zeros((n_reps, n_parties, n_tracks))
+        self.escalation_drift = np.zeros((n_reps, n_parties, n_tracks))
+        self.ratification_attempts = np.zeros((n_tracks, n_reps), dtype=np.int64)
+        self.ratification_failures = np.zeros((n_tracks, n_reps), dtype=np.int64)
         for k, negs in enumerate(self.track_negotiators):
-            if len(negs) < 2:
+            if len(negs) < 2:  # a track without a negotiator on both sides cannot be negotiated
                 self.is_open[k] = False
 
     # --- the week -------------------------------------------------------------------------
@@ -135,13 +183,27 @@ class NegotiationModel(mesa.Model):
         """Rounds until the deadline."""
         return self.compiled.n_weeks
 
+    @property
+    def reservation(self) -> FloatArray:
+        """``(R, P, T)`` current reservation values: drawn, then pressed, escalated, coordinated."""
+        total = (
+            self.initial_reservation
+            + self.pressure_drift
+            + self.mandate_drift
+            + self.escalation_drift
+        )
+        return np.clip(total, 0.0, 1.0)
+
     def step(self) -> None:
         """Advance every replicate of the batch by one week."""
-        talking = self._update_suspensions(self.week)
+        talking = self._apply_shocks()
+        self._apply_pressure()
+        was_open = self.is_open.copy()
         for k in range(len(self.compiled.tracks)):
             active = self.is_open[k] & talking
             if active.any():
-                self._negotiate_round(k, active)
+                self._negotiate_track(k, active)
+        self._coordinate(was_open & ~self.is_open)
         self.week += 1
         if self.week >= self.n_weeks or not self.is_open.any():
             self.running = False
@@ -151,31 +213,75 @@ class NegotiationModel(mesa.Model):
         while self.running:
             self.step()
 
-    def _update_suspensions(self, week: int) -> BoolArray:
-        """Start suspensions by the weekly hazard; return where talks go on this week."""
-        hazard = self.protocol.suspension_hazard_per_week
-        free = week >= self.suspended_until
-        starts = free & (self.suspension_u[:, week] < hazard)
-        self.suspended_until = np.where(
-            starts, week + self.protocol.suspension_weeks, self.suspended_until
-        )
-        talking = week >= self.suspended_until
+    def _apply_shocks(self) -> BoolArray:
+        """Scripted events and leaders' stochastic shocks; return where talks go on this week."""
+        t, shocks = self.week, self.shock_settings
+        for ev in self.compiled.scenario.politics.events:
+            if ev.week == t:
+                everyone = np.ones(self.replicates.size, dtype=bool)
+                self._shock(
+                    ev.kind, everyone, self.compiled.party_index(ev.party), ev.weeks, ev.tracks
+                )
+        for i, leader in enumerate(self.leaders):
+            suspend, escalate, direct = leader.shocks(self.leader_uniforms[:, t, i])
+            self._shock(EventKind.suspension, suspend, leader.party, shocks.suspension_weeks)
+            self._shock(EventKind.escalation, escalate, leader.party, 1)
+            self._shock(EventKind.directive, direct, leader.party, shocks.directive_weeks)
+        talking = t >= self.suspended_until
         self.weeks_suspended += (~talking).astype(np.int64)
         return talking
 
-    def _view(self, k: int, me: int, opp: int, week: int) -> TrackView:
-        return TrackView(
-            track=self.compiled.tracks[k],
-            me=me,
-            opponent=opp,
-            round=week,
-            n_rounds=self.n_weeks,
-            reservation=self.reservation[:, me, k],
-            pareto_table=self.pareto_tables[(k, me, opp)],
-            my_offers=self.offer_history[k, me, : self.week + 1],
-            opponent_offers=self.offer_history[k, opp, : self.week + 1],
+    def _shock(
+        self, kind: EventKind, mask: BoolArray, party: int, weeks: int, tracks: tuple[str, ...] = ()
+    ) -> None:
+        if not mask.any():
+            return
+        t = self.week
+        if kind is EventKind.suspension:
+            self.suspended_until = np.where(
+                mask, np.maximum(self.suspended_until, t + weeks), self.suspended_until
+            )
+        elif kind is EventKind.escalation:
+            # the escalating party's tariffs rise: every other party's status quo worsens
+            others = [p for p in range(len(self.compiled.party_names)) if p != party]
+            hit = mask[:, None] & self.is_open.T  # (R, T): concluded deals are not reopened
+            shift = self.shock_settings.escalation_reservation_shift
+            self.escalation_drift[:, others, :] -= shift * hit[:, None, :]
+            self.escalations += mask.astype(np.int64)
+        else:
+            cols = [
+                k for k, tr in enumerate(self.compiled.tracks) if not tracks or tr.name in tracks
+            ]
+            until = self.directive_until[:, party, cols]
+            self.directive_until[:, party, cols] = np.where(
+                mask[:, None], np.maximum(until, t + weeks), until
+            )
+        if self.record_trace:
+            for r in np.flatnonzero(mask):
+                self.trace.append(
+                    {
+                        "replicate": int(self.replicates[r]),
+                        "week": t,
+                        "event": kind.value,
+                        "proposer": self.compiled.party_names[party],
+                        "weeks": weeks,
+                    }
+                )
+
+    def _apply_pressure(self) -> None:
+        push = np.zeros_like(self.pressure_drift)
+        for g, s in enumerate(self.stakeholders):
+            push[:, s.party, :] += s.pressure(self.stakeholder_strength[:, g])
+        bound = self.shock_settings.max_pressure_drift
+        self.pressure_drift = np.clip(
+            self.pressure_drift + push * self.is_open.T[:, None, :], -bound, bound
         )
 
+    def _coordinate(self, concluded_now: BoolArray) -> None:
+        for c in self.coordinators:
+            self.mandate_drift[:, c.party, :] += c.mandate_shift(concluded_now, self.is_open)
+
+    # --- one track ------------------------------------------------------------------------
     def _parties_in_order(self, k: int) -> tuple[int, int]:
         parties = sorted(self.track_negotiators[k])
         first = self.protocol.first_mover
@@ -183,75 +289,144 @@ class NegotiationModel(mesa.Model):
             return first, next(p for p in parties if p != first)
         return parties[0], parties[1]
 
-    def _negotiate_round(self, k: int, active: BoolArray) -> None:
-        """One alternating-offers round on track ``k`` for the active replicates."""
+    def _condition_state(self, k: int) -> IntArray:
+        """Bitmask per replicate of which of track ``k``'s conditions hold this week."""
+        state = np.zeros(self.replicates.size, dtype=np.int64)
+        for bit, c in enumerate(self.politics.track_conditions[k]):
+            state |= (self.condition_week[:, c] <= self.week).astype(np.int64) << bit
+        return state
+
+    def _negotiate_track(self, k: int, active: BoolArray) -> None:
+        """Group active replicates by which conditional options are feasible, then negotiate."""
+        if not self.politics.track_conditions[k]:
+            self._negotiate_round(k, np.flatnonzero(active), 0)
+            return
+        state = self._condition_state(k)
+        for s in np.unique(state[active]):  # at most 2**(conditions on the track) groups
+            self._negotiate_round(k, np.flatnonzero(active & (state == s)), int(s))
+
+    def _pareto(self, k: int, state: int, me: int, opp: int, track: CompiledTrack) -> IntArray:
+        key = (k, state, me, opp)
+        if key not in self._pareto_cache:
+            self._pareto_cache[key] = track.best_for_opponent(me, opp)
+        return self._pareto_cache[key]
+
+    def _view(self, k: int, state: int, idx: IntArray, me: int, opp: int, week: int) -> TrackView:
+        track = self.politics.restricted[k][state]
+        tau = min(week, self.n_weeks - 1) / max(self.n_weeks - 1, 1)
+        boost = self.shock_settings.directive_time_boost * (
+            self.directive_until[idx, me, k] > self.week
+        )
+        return TrackView(
+            track=track,
+            me=me,
+            opponent=opp,
+            round=week,
+            n_rounds=self.n_weeks,
+            time=np.minimum(tau + boost, 1.0),
+            reservation=self.reservation[idx, me, k],
+            pareto_table=self._pareto(k, state, me, opp, track),
+            my_offers=self.offer_history[k, me, : self.week + 1][:, idx],
+            opponent_offers=self.offer_history[k, opp, : self.week + 1][:, idx],
+        )
+
+    def _negotiate_round(self, k: int, idx: IntArray, state: int) -> None:
+        """One alternating-offers round on track ``k`` for replicates ``idx``, then ratification."""
         first, second = self._parties_in_order(k)
         a, b = self.track_negotiators[k][first], self.track_negotiators[k][second]
         t = self.week
-        offer = a.propose(self._view(k, first, second, t))
-        accepted = active & b.respond(self._view(k, second, first, t), offer)
-        self.offer_history[k, first, t] = np.where(active, offer, -1)
-        counter = b.propose(self._view(k, second, first, t))
-        countering = active & ~accepted
+        offer = a.propose(self._view(k, state, idx, first, second, t))
+        accepted = b.respond(self._view(k, state, idx, second, first, t), offer)
+        accepted &= self._acceptable_to(k, idx, first, offer)
+        self.offer_history[k, first, t, idx] = offer
+        counter = b.propose(self._view(k, state, idx, second, first, t))
         # the first mover compares the counter with what it would offer next week (AC_next)
-        counter_accepted = countering & a.respond(self._view(k, first, second, t + 1), counter)
-        self.offer_history[k, second, t] = np.where(countering, counter, -1)
-        self._conclude(k, accepted, offer)
-        self._conclude(k, counter_accepted, counter)
+        answer = a.respond(self._view(k, state, idx, first, second, t + 1), counter)
+        counter_accepted = ~accepted & answer & self._acceptable_to(k, idx, second, counter)
+        self.offer_history[k, second, t, idx[~accepted]] = counter[~accepted]
+        deal = np.where(accepted, offer, counter)
+        tentative = accepted | counter_accepted
         if self.record_trace:
-            self._trace_offer(k, first, offer, accepted, active)
-            self._trace_offer(k, second, counter, counter_accepted, countering)
+            self._trace_offers(
+                k, idx, (first, offer, accepted), (second, counter, counter_accepted)
+            )
+        self._ratify(k, idx[tentative], deal[tentative])
 
-    def _trace_offer(
-        self, k: int, party: int, offer: IntArray, accepted: BoolArray, made: BoolArray
-    ) -> None:
+    def _acceptable_to(self, k: int, idx: IntArray, party: int, outcome: IntArray) -> BoolArray:
+        """Whether an outcome meets ``party``'s own reservation value.
+
+        A proposer whose feasible outcomes all fall below its reservation value still has to say
+        something; the protocol never lets such an offer become a deal.
+        """
+        utility = self.compiled.tracks[k].utilities[party, outcome]
+        return utility >= self.reservation[idx, party, k] - UTILITY_EPS
+
+    def _ratify(self, k: int, idx: IntArray, outcome: IntArray) -> None:
+        """Level II: each side ratifies a tentative deal with its tabulated probability."""
+        if idx.size == 0:
+            return
+        probability = self.politics.ratify_probability[k][:, outcome]  # (P, n)
+        uniforms = self.ratification_uniforms[idx, self.week, k, :].T  # (P, n)
+        ratified = np.ones(idx.size, dtype=bool)
+        for leader in self.leaders:
+            ratified &= leader.ratifies(probability[leader.party], uniforms[leader.party])
+        self.ratification_attempts[k, idx] += 1
+        self.ratification_failures[k, idx[~ratified]] += 1
+        done = idx[ratified]
+        self.agreed_outcome[k, done] = outcome[ratified]
+        self.agreement_week[k, done] = self.week
+        self.is_open[k, done] = False
+        if self.record_trace:
+            self._trace_ratification(k, idx, outcome, probability, uniforms, ratified)
+
+    # --- trace (single-replicate inspection) -------------------------------------------------
+    def _trace_offers(self, k: int, idx: IntArray, first: tuple, second: tuple) -> None:
+        """Record the offer of ``first`` (always made) and the counter of ``second`` (if made)."""
         track = self.compiled.tracks[k]
-        for r in np.flatnonzero(made):  # trace mode only: a batch of one replicate
+        made_counter = ~first[2]
+        moves = ((*first, np.ones_like(made_counter)), (*second, made_counter))
+        for party, offers, accepted, made in moves:
+            for j in np.flatnonzero(made):
+                row: dict[str, object] = {
+                    "replicate": int(self.replicates[idx[j]]),
+                    "week": self.week,
+                    "track": track.name,
+                    "event": "offer",
+                    "proposer": self.compiled.party_names[party],
+                    "outcome": int(offers[j]),
+                    "accepted": bool(accepted[j]),
+                }
+                for p, name in enumerate(self.compiled.party_names):
+                    row[f"utility_{name}"] = float(track.utilities[p, offers[j]])
+                    row[f"reservation_{name}"] = float(self.reservation[idx[j], p, k])
+                self.trace.append(row)
+
+    def _trace_ratification(
+        self,
+        k: int,
+        idx: IntArray,
+        outcome: IntArray,
+        probability: FloatArray,
+        uniforms: FloatArray,
+        ratified: BoolArray,
+    ) -> None:
+        for j in range(idx.size):
             row: dict[str, object] = {
-                "replicate": int(self.replicates[r]),
+                "replicate": int(self.replicates[idx[j]]),
                 "week": self.week,
-                "track": track.name,
-                "event": "offer",
-                "proposer": self.compiled.party_names[party],
-                "outcome": int(offer[r]),
-                "accepted": bool(accepted[r]),
+                "track": self.compiled.tracks[k].name,
+                "event": "ratification",
+                "outcome": int(outcome[j]),
+                "accepted": bool(ratified[j]),
             }
             for p, name in enumerate(self.compiled.party_names):
-                row[f"utility_{name}"] = float(track.utilities[p, offer[r]])
-            for col, issue in enumerate(track.issues):
-                option = track.outcomes[offer[r], col]
-                row[f"option_{issue}"] = self.compiled.scenario.issues[issue].options[option]
+                row[f"ratify_probability_{name}"] = float(probability[p, j])
+                row[f"ratify_draw_{name}"] = float(uniforms[p, j])
             self.trace.append(row)
-
-    def _conclude(self, k: int, mask: BoolArray, outcome: IntArray) -> None:
-        self.agreed_outcome[k] = np.where(mask, outcome, self.agreed_outcome[k])
-        self.agreement_week[k] = np.where(mask, self.week, self.agreement_week[k])
-        self.is_open[k] &= ~mask
 
     # --- results --------------------------------------------------------------------------
     def outcome_columns(self) -> dict[str, np.ndarray]:
-        """One record per (track, replicate), track-major, as columns of equal length.
+        """One record per (track, replicate), track-major, as columns of equal length."""
+        from sim.records import outcome_columns
 
-        Columns: ``replicate``, ``track`` (index), ``agreed``, ``agreement_week`` (-1 if none),
-        ``outcome`` (the agreed outcome, or the status quo), ``weeks_suspended``, and per party
-        ``utility_<party>`` and ``reservation_<party>``.
-        """
-        n_tracks, n_reps = self.agreed_outcome.shape
-        agreed = self.agreed_outcome >= 0
-        sq = np.array([t.status_quo for t in self.compiled.tracks], dtype=np.int64)
-        outcome = np.where(agreed, self.agreed_outcome, sq[:, None])
-        cols: dict[str, np.ndarray] = {
-            "replicate": np.tile(self.replicates, n_tracks),
-            "track": np.repeat(np.arange(n_tracks, dtype=np.int64), n_reps),
-            "agreed": agreed.ravel(),
-            "agreement_week": self.agreement_week.ravel(),
-            "outcome": outcome.ravel(),
-            "weeks_suspended": np.tile(self.weeks_suspended, n_tracks),
-        }
-        for p, name in enumerate(self.compiled.party_names):
-            util = np.stack(
-                [t.utilities[p, outcome[k]] for k, t in enumerate(self.compiled.tracks)]
-            )
-            cols[f"utility_{name}"] = util.ravel()
-            cols[f"reservation_{name}"] = self.reservation[:, p, :].T.ravel()
-        return cols
+        return outcome_columns(self)

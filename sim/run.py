@@ -35,9 +35,10 @@ register_configs()
 
 def build_experiment(cfg: RunConfig) -> Experiment:
     """Compile the scenario and build everything a replicate needs (once per run)."""
-    compiled = compile_run(cfg)
+    compiled, politics = compile_run(cfg)
     return Experiment(
         compiled=compiled,
+        politics=politics,
         protocol=build_protocol(cfg.protocol, compiled),
         strategies=build_strategies(cfg.negotiator, compiled),
         seed=cfg.seed,

@@ -17,6 +17,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 from sim.config import (
     IssueConfig,
+    LeaderConfig,
     NegotiatorActorConfig,
     NegotiatorConfig,
     OfferPolicy,
@@ -72,6 +73,7 @@ def single_issue_config(
     n_levels: int = 101,
     spread: float = 0.0,
     hazard: float = 0.0,
+    ratification: bool = False,
 ) -> RunConfig:
     """One tariff x in [0, 1] on a fine grid: Canada's utility is 1 - x, the U.S.'s is x.
 
@@ -106,10 +108,15 @@ def single_issue_config(
             "ca": NegotiatorActorConfig(name="CA", party="canada", tracks=["only"]),
             "us": NegotiatorActorConfig(name="US", party="united_states", tracks=["only"]),
         },
+        leaders={
+            "us_leader": LeaderConfig(
+                name="US leader", party="united_states", suspension_hazard_per_week=hazard
+            )
+        },
     )
     cfg = RunConfig(
         scenario=scenario,
-        protocol=ProtocolConfig(first_mover="united_states", suspension_hazard_per_week=hazard),
+        protocol=ProtocolConfig(first_mover="united_states", ratification=ratification),
         negotiator={
             "canada": NegotiatorConfig(
                 strategy=StrategyName.time_dependent,

@@ -1,7 +1,5 @@
 """Behavioural tests of the weekly protocol and the time-dependent strategy."""
 
-import dataclasses
-
 import numpy as np
 import pytest
 
@@ -72,11 +70,16 @@ def test_suspension_stops_all_offers():
 
 
 def test_pareto_policy_reaches_efficient_deals(cfg):
-    """With complete information every deal on a track lies on its Pareto frontier."""
-    cfg = dataclasses.replace(cfg)
+    """With complete information every deal lies on its track's Pareto frontier.
+
+    (Tracks with conditional options are left out: there the frontier of the feasible outcomes
+    moves as conditions emerge.)
+    """
     exp = experiment_for(cfg)
     out = run_replicates(exp, 200, 200)
-    for track in exp.compiled.tracks:
+    for k, track in enumerate(exp.compiled.tracks):
+        if exp.politics.track_conditions[k]:
+            continue
         u = track.utilities
         deals = out[(out["track"] == track.name) & out["agreed"]]["outcome"].to_numpy()
         for o in np.unique(deals):

@@ -36,6 +36,8 @@ class TrackView:
         opponent: The opponent's row.
         round: The round the answer is for (0-based week of the talks).
         n_rounds: Rounds until the deadline; the last round is ``n_rounds - 1``.
+        time: ``(R,)`` relative time tau in [0, 1] (0 at the first round, 1 at the deadline
+            round), advanced where a leader's directive to move quickly is in force.
         reservation: ``(R,)`` my reservation value per replicate.
         pareto_table: Opponent's favourite outcome among my ``k + 1`` best (see
             :meth:`CompiledTrack.best_for_opponent`).
@@ -49,17 +51,11 @@ class TrackView:
     opponent: int
     round: int
     n_rounds: int
+    time: FloatArray
     reservation: FloatArray
     pareto_table: IntArray
     my_offers: IntArray
     opponent_offers: IntArray
-
-    @property
-    def time(self) -> float:
-        """Relative time tau in [0, 1]: 0 at the first round, 1 at the deadline round."""
-        if self.n_rounds <= 1:
-            return 1.0
-        return min(self.round, self.n_rounds - 1) / (self.n_rounds - 1)
 
     @property
     def my_utilities(self) -> FloatArray:

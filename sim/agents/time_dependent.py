@@ -41,12 +41,12 @@ class TimeDependentStrategy:
     kappa: float
     offer_policy: OfferPolicy
 
-    def alpha(self, tau: float) -> float:
-        """Fraction of the range conceded at relative time ``tau``."""
-        return self.kappa + (1.0 - self.kappa) * tau ** (1.0 / self.beta)
+    def alpha(self, tau: FloatArray) -> FloatArray:
+        """Fraction of the range conceded at relative time ``tau`` (per replicate)."""
+        return self.kappa + (1.0 - self.kappa) * np.power(tau, 1.0 / self.beta)
 
     def target(self, view: TrackView) -> FloatArray:
-        """Aspiration per replicate; alpha is a scalar, so this is exact and batch-independent."""
+        """Aspiration per replicate (elementwise, so independent of the batch it is computed in)."""
         u_max = float(view.track.sorted_desc[view.me, 0])
         rv = view.reservation
         return rv + (1.0 - self.alpha(view.time)) * (u_max - rv)
