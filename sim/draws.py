@@ -11,6 +11,7 @@ does no random drawing and no Python loop over replicates.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -24,7 +25,7 @@ class DrawLayout:
 
     blocks: tuple[tuple[str, tuple[int, ...]], ...]
 
-    @property
+    @cached_property
     def size(self) -> int:
         """Uniforms drawn per replicate."""
         return sum(int(np.prod(shape)) for _, shape in self.blocks)
@@ -48,9 +49,10 @@ def draw_batch(
     Returns:
         One array per block, shaped ``(len(replicates), *block_shape)``.
     """
-    flat = np.empty((replicates.size, layout.size), dtype=np.float64)
+    size = layout.size
+    flat = np.empty((replicates.size, size), dtype=np.float64)
     for row, rep in enumerate(replicates):  # once per batch, outside the weekly step
-        flat[row] = replicate_rng(seed, int(rep)).random(layout.size)
+        flat[row] = replicate_rng(seed, int(rep)).random(size)
     out: dict[str, FloatArray] = {}
     start = 0
     for name, shape in layout.blocks:

@@ -152,6 +152,10 @@ class NegotiationModel(mesa.Model):
             for g, spec in enumerate(sc.politics.stakeholders)
         ]
         self.coordinators = [Coordinator(self, s, pidx(s.party)) for s in sc.politics.coordinators]
+        # each stakeholder's weekly push is fixed per replicate: tabulate it once
+        self.pressure_rate = np.zeros_like(self.initial_reservation)
+        for g, holder in enumerate(self.stakeholders):
+            self.pressure_rate[:, holder.party, :] += holder.pressure(self.stakeholder_strength[:, g])
         self._pareto_cache: dict[tuple[int, int, int, int], IntArray] = {}
 
     def _init_state(self) -> None:
@@ -173,6 +177,7 @@ class NegotiationModel(mesa.Model):
         self.escalation_drift = np.zeros((n_reps, n_parties, n_tracks))
         self.ratification_attempts = np.zeros((n_tracks, n_reps), dtype=np.int64)
         self.ratification_failures = np.zeros((n_tracks, n_reps), dtype=np.int64)
+        self._refresh_reservation()
         for k, negs in enumerate(self.track_negotiators):
             if len(negs) < 2:  # a track without a negotiator on both sides cannot be negotiated
                 self.is_open[k] = False
@@ -183,27 +188,23 @@ class NegotiationModel(mesa.Model):
         """Rounds until the deadline."""
         return self.compiled.n_weeks
 
-    @property
-    def reservation(self) -> FloatArray:
-        """``(R, P, T)`` current reservation values: drawn, then pressed, escalated, coordinated."""
-        total = (
-            self.initial_reservation
-            + self.pressure_drift
-            + self.mandate_drift
-            + self.escalation_drift
-        )
-        return np.clip(total, 0.0, 1.0)
+    def _refresh_reservation(self) -> None:
+        """Current ``(R, P, T)`` reservation values: drawn, then pressed, escalated, coordinated."""
+        total = self.initial_reservation + self.pressure_drift + self.mandate_drift
+        self.reservation = np.clip(total + self.escalation_drift, 0.0, 1.0)
 
     def step(self) -> None:
         """Advance every replicate of the batch by one week."""
         talking = self._apply_shocks()
         self._apply_pressure()
+        self._refresh_reservation()
         was_open = self.is_open.copy()
         for k in range(len(self.compiled.tracks)):
             active = self.is_open[k] & talking
             if active.any():
                 self._negotiate_track(k, active)
         self._coordinate(was_open & ~self.is_open)
+        self._refresh_reservation()
         self.week += 1
         if self.week >= self.n_weeks or not self.is_open.any():
             self.running = False
@@ -269,13 +270,10 @@ class NegotiationModel(mesa.Model):
                 )
 
     def _apply_pressure(self) -> None:
-        push = np.zeros_like(self.pressure_drift)
-        for g, s in enumerate(self.stakeholders):
-            push[:, s.party, :] += s.pressure(self.stakeholder_strength[:, g])
+        """Stakeholders press on the tracks still open; the drift is bounded."""
         bound = self.shock_settings.max_pressure_drift
-        self.pressure_drift = np.clip(
-            self.pressure_drift + push * self.is_open.T[:, None, :], -bound, bound
-        )
+        drift = self.pressure_drift + self.pressure_rate * self.is_open.T[:, None, :]
+        self.pressure_drift = np.clip(drift, -bound, bound)
 
     def _coordinate(self, concluded_now: BoolArray) -> None:
         for c in self.coordinators:
@@ -326,8 +324,8 @@ class NegotiationModel(mesa.Model):
             time=np.minimum(tau + boost, 1.0),
             reservation=self.reservation[idx, me, k],
             pareto_table=self._pareto(k, state, me, opp, track),
-            my_offers=self.offer_history[k, me, : self.week + 1][:, idx],
-            opponent_offers=self.offer_history[k, opp, : self.week + 1][:, idx],
+            history=self.offer_history[k, :, : self.week + 1],
+            replicates=idx,
         )
 
     def _negotiate_round(self, k: int, idx: IntArray, state: int) -> None:

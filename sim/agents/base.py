@@ -41,9 +41,10 @@ class TrackView:
         reservation: ``(R,)`` my reservation value per replicate.
         pareto_table: Opponent's favourite outcome among my ``k + 1`` best (see
             :meth:`CompiledTrack.best_for_opponent`).
-        my_offers: ``(rounds so far, R)`` my offers, one row per week (``-1``: none that week).
-        opponent_offers: ``(rounds so far, R)`` the opponent's offers, likewise. Row ``round`` is
-            the current week: it holds ``-1`` until the offer of this week is made.
+        history: ``(n_parties, rounds so far, R_batch)`` offers on this track so far (``-1``:
+            none); read it through :attr:`my_offers` and :attr:`opponent_offers`, which select
+            this view's replicates only when a strategy asks.
+        replicates: Positions in the batch of the replicates this view answers for.
     """
 
     track: CompiledTrack
@@ -54,8 +55,18 @@ class TrackView:
     time: FloatArray
     reservation: FloatArray
     pareto_table: IntArray
-    my_offers: IntArray
-    opponent_offers: IntArray
+    history: IntArray
+    replicates: IntArray
+
+    @property
+    def my_offers(self) -> IntArray:
+        """``(rounds so far, R)`` my offers, one row per week (``-1``: none that week)."""
+        return self.history[self.me][:, self.replicates]
+
+    @property
+    def opponent_offers(self) -> IntArray:
+        """``(rounds so far, R)`` the opponent's offers; row ``round`` is -1 until made."""
+        return self.history[self.opponent][:, self.replicates]
 
     @property
     def my_utilities(self) -> FloatArray:
