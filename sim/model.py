@@ -155,7 +155,9 @@ class NegotiationModel(mesa.Model):
         # each stakeholder's weekly push is fixed per replicate: tabulate it once
         self.pressure_rate = np.zeros_like(self.initial_reservation)
         for g, holder in enumerate(self.stakeholders):
-            self.pressure_rate[:, holder.party, :] += holder.pressure(self.stakeholder_strength[:, g])
+            self.pressure_rate[:, holder.party, :] += holder.pressure(
+                self.stakeholder_strength[:, g]
+            )
         self._pareto_cache: dict[tuple[int, int, int, int], IntArray] = {}
 
     def _init_state(self) -> None:

@@ -63,3 +63,56 @@ def plot_agreement_weeks(outcomes: pd.DataFrame, n_weeks: int, path: Path, title
     axes[-1, 0].set_xlabel("agreement week (0 = start of talks; deadline = last week)")
     fig.suptitle(title or "When deals are reached", fontsize=11)
     return _save(fig, path)
+
+
+def plot_final_tariffs(shares: pd.DataFrame, path: Path, title: str = "") -> Path:
+    """Distribution of the final option of each tariff issue (stacked shares of replicates)."""
+    tariffs = shares[shares["kind"] == "tariff"]
+    issues = list(dict.fromkeys(tariffs["issue"]))
+    fig, ax = plt.subplots(figsize=(8, 0.7 * len(issues) + 1.6))
+    cmap = plt.get_cmap("RdYlGn")
+    for y, issue in enumerate(issues):
+        rows = tariffs[tariffs["issue"] == issue].sort_values("rate", ascending=False)
+        left = 0.0
+        max_rate = max(float(rows["rate"].max()), 1e-9)
+        for row in rows.itertuples():
+            colour = cmap(1.0 - float(row.rate) / max_rate) if np.isfinite(row.rate) else "grey"
+            ax.barh(y, row.share, left=left, color=colour, edgecolor="white")
+            if row.share >= 0.06:
+                label = f"{row.option}\n{row.share:.0%}"
+                ax.text(left + row.share / 2, y, label, ha="center", va="center", fontsize=7)
+            left += float(row.share)
+    ax.set_yticks(range(len(issues)), [i.replace("_", " ") for i in issues])
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of replicates (red: high final tariff, green: low)")
+    ax.set_title(title or "Final tariff per sector (status quo where no deal)")
+    return _save(fig, path)
+
+
+def plot_concessions(granted: pd.DataFrame, path: Path, title: str = "") -> Path:
+    """How often each concession (and counter-tariff removal) is granted."""
+    fig, ax = plt.subplots(figsize=(7, 0.5 * len(granted) + 1.5))
+    y = np.arange(len(granted))
+    ax.barh(y, granted["share_granted"], color="#8172B2")
+    for yi, share in zip(y, granted["share_granted"], strict=True):
+        ax.text(min(float(share) + 0.01, 0.9), float(yi), f"{share:.1%}", va="center", fontsize=8)
+    ax.set_yticks(y, [i.replace("_", " ") for i in granted["issue"]])
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of replicates in which it is granted")
+    ax.set_title(title or "Concessions granted")
+    return _save(fig, path)
+
+
+def plot_deals_over_time(
+    cumulative: pd.DataFrame, path: Path, start_date: str = "", title: str = ""
+) -> Path:
+    """Deal likelihood per track by week (cumulative share of replicates with a ratified deal)."""
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for track in cumulative.columns:
+        ax.step(cumulative.index, cumulative[track], where="post", label=track.replace("_", " "))
+    ax.set_ylim(0, 1)
+    ax.set_xlabel(f"week of talks{f' (week 0 = {start_date})' if start_date else ''}")
+    ax.set_ylabel("deal likelihood so far")
+    ax.legend(fontsize=8, loc="upper left")
+    ax.set_title(title or "Deal likelihood per track over time")
+    return _save(fig, path)

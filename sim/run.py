@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import time
-from dataclasses import asdict, fields, is_dataclass
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +23,11 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
-from sim import plots
-from sim.analysis.likelihood import deal_likelihoods
 from sim.config import ConfigError, RunConfig, register_configs, validate
 from sim.experiment import Experiment, resolve_workers, run_replicates
 from sim.factory import build_protocol, build_strategies, compile_run
-from sim.results import build_manifest, write_json, write_parquet
+from sim.report import jsonable, write_outputs
+from sim.results import build_manifest, write_json
 
 register_configs()
 
@@ -72,31 +71,20 @@ def execute(cfg: RunConfig, out_dir: Path) -> dict[str, Any]:
     outcomes = run_replicates(
         experiment, cfg.n_replicates, cfg.batch_size, cfg.n_workers, progress=cfg.progress
     )
-    summary = deal_likelihoods(outcomes)
+    simulated = time.perf_counter() - started
+    header = {"scenario": cfg.scenario.name, "seed": cfg.seed, "n_replicates": cfg.n_replicates}
+    result = write_outputs(out_dir, outcomes, experiment.compiled, header)
     wall = time.perf_counter() - started
-    write_parquet(out_dir / "outcomes.parquet", outcomes)
-    result = {
-        "scenario": cfg.scenario.name,
-        "seed": cfg.seed,
-        "n_replicates": cfg.n_replicates,
-        "n_weeks": experiment.compiled.n_weeks,
-        "tracks": {t.name: list(t.issues) for t in experiment.compiled.tracks},
-        "deal_likelihood": summary.to_dict(orient="records"),
-    }
-    write_json(out_dir / "summary.json", result)
-    plots.plot_deal_likelihood(summary, out_dir / "deal_likelihood.png")
-    plots.plot_agreement_weeks(
-        outcomes, experiment.compiled.n_weeks, out_dir / "agreement_weeks.png"
-    )
     manifest_extra = {
+        "simulation_time_s": round(simulated, 3),
         "n_replicates": cfg.n_replicates,
         "batch_size": cfg.batch_size,
         "n_workers": resolve_workers(cfg.n_workers),
-        "replicates_per_second": round(cfg.n_replicates / max(wall, 1e-9), 1),
-        "config": asdict(cfg),
+        "replicates_per_second": round(cfg.n_replicates / max(simulated, 1e-9), 1),
+        "config": jsonable(cfg),
     }
     write_json(out_dir / "manifest.json", build_manifest(cfg.seed, wall, manifest_extra))
-    print(format_summary(summary))
+    print(format_summary(pd.DataFrame(result["deal_likelihood"])))
     print(f"{cfg.n_replicates:,} replicates in {wall:.2f} s -> {out_dir}")
     return result
 
