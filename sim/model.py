@@ -29,6 +29,7 @@ from sim.agents.politicians import Coordinator, Leader, Stakeholder
 from sim.domain import CompiledScenario, CompiledTrack
 from sim.draws import DrawLayout, draw_batch
 from sim.politics import CompiledPolitics
+from sim.trace import TraceRecorder
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -114,9 +115,8 @@ class NegotiationModel(mesa.Model):
         self.seed = seed
         self.replicates = np.asarray(replicates, dtype=np.int64)
         self.week = 0
-        self.record_trace = record_trace
-        #: Week-by-week records (only with ``record_trace``).
-        self.trace: list[dict[str, object]] = []
+        #: Records week-by-week events, offers and ratification draws (``record_trace`` only).
+        self.tracer = TraceRecorder(self) if record_trace else None
         self._init_draws()
         self._init_agents(strategies)
         self._init_state()
@@ -207,6 +207,8 @@ class NegotiationModel(mesa.Model):
                 self._negotiate_track(k, active)
         self._coordinate(was_open & ~self.is_open)
         self._refresh_reservation()
+        if self.tracer is not None:
+            self.tracer.week_state(talking)
         self.week += 1
         if self.week >= self.n_weeks or not self.is_open.any():
             self.running = False
@@ -259,17 +261,8 @@ class NegotiationModel(mesa.Model):
             self.directive_until[:, party, cols] = np.where(
                 mask[:, None], np.maximum(until, t + weeks), until
             )
-        if self.record_trace:
-            for r in np.flatnonzero(mask):
-                self.trace.append(
-                    {
-                        "replicate": int(self.replicates[r]),
-                        "week": t,
-                        "event": kind.value,
-                        "proposer": self.compiled.party_names[party],
-                        "weeks": weeks,
-                    }
-                )
+        if self.tracer is not None:
+            self.tracer.event(kind.value, mask, party, weeks)
 
     def _apply_pressure(self) -> None:
         """Stakeholders press on the tracks still open; the drift is bounded."""
@@ -346,8 +339,8 @@ class NegotiationModel(mesa.Model):
         self.offer_history[k, second, t, idx[~accepted]] = counter[~accepted]
         deal = np.where(accepted, offer, counter)
         tentative = accepted | counter_accepted
-        if self.record_trace:
-            self._trace_offers(
+        if self.tracer is not None:
+            self.tracer.offers(
                 k, idx, (first, offer, accepted), (second, counter, counter_accepted)
             )
         self._ratify(k, idx[tentative], deal[tentative])
@@ -376,53 +369,13 @@ class NegotiationModel(mesa.Model):
         self.agreed_outcome[k, done] = outcome[ratified]
         self.agreement_week[k, done] = self.week
         self.is_open[k, done] = False
-        if self.record_trace:
-            self._trace_ratification(k, idx, outcome, probability, uniforms, ratified)
+        if self.tracer is not None:
+            self.tracer.ratification(k, idx, outcome, probability, uniforms, ratified)
 
-    # --- trace (single-replicate inspection) -------------------------------------------------
-    def _trace_offers(self, k: int, idx: IntArray, first: tuple, second: tuple) -> None:
-        """Record the offer of ``first`` (always made) and the counter of ``second`` (if made)."""
-        track = self.compiled.tracks[k]
-        made_counter = ~first[2]
-        moves = ((*first, np.ones_like(made_counter)), (*second, made_counter))
-        for party, offers, accepted, made in moves:
-            for j in np.flatnonzero(made):
-                row: dict[str, object] = {
-                    "replicate": int(self.replicates[idx[j]]),
-                    "week": self.week,
-                    "track": track.name,
-                    "event": "offer",
-                    "proposer": self.compiled.party_names[party],
-                    "outcome": int(offers[j]),
-                    "accepted": bool(accepted[j]),
-                }
-                for p, name in enumerate(self.compiled.party_names):
-                    row[f"utility_{name}"] = float(track.utilities[p, offers[j]])
-                    row[f"reservation_{name}"] = float(self.reservation[idx[j], p, k])
-                self.trace.append(row)
-
-    def _trace_ratification(
-        self,
-        k: int,
-        idx: IntArray,
-        outcome: IntArray,
-        probability: FloatArray,
-        uniforms: FloatArray,
-        ratified: BoolArray,
-    ) -> None:
-        for j in range(idx.size):
-            row: dict[str, object] = {
-                "replicate": int(self.replicates[idx[j]]),
-                "week": self.week,
-                "track": self.compiled.tracks[k].name,
-                "event": "ratification",
-                "outcome": int(outcome[j]),
-                "accepted": bool(ratified[j]),
-            }
-            for p, name in enumerate(self.compiled.party_names):
-                row[f"ratify_probability_{name}"] = float(probability[p, j])
-                row[f"ratify_draw_{name}"] = float(uniforms[p, j])
-            self.trace.append(row)
+    @property
+    def trace(self) -> list[dict[str, object]]:
+        """The recorded trace rows (empty unless ``record_trace``)."""
+        return [] if self.tracer is None else self.tracer.rows
 
     # --- results --------------------------------------------------------------------------
     def outcome_columns(self) -> dict[str, np.ndarray]:
