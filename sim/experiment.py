@@ -163,6 +163,7 @@ def outcomes_frame(compiled: CompiledScenario, seed: int, cols: Columns) -> pd.D
     frame.update(_option_columns(compiled, track_codes, cols["outcome"]))
     for name in compiled.party_names:
         frame[f"utility_{name}"] = cols[f"utility_{name}"]
+        frame[f"discounted_utility_{name}"] = cols[f"discounted_utility_{name}"]
         frame[f"reservation_{name}"] = cols[f"reservation_{name}"]
     return pd.DataFrame(frame)
 

@@ -15,7 +15,7 @@ import mesa
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.base import Negotiator, Strategy, TrackView
+from sim.agents.base import UTILITY_EPS, Negotiator, Strategy, TrackView
 from sim.domain import CompiledScenario
 from sim.draws import DrawLayout, draw_batch
 
@@ -82,6 +82,8 @@ class NegotiationModel(mesa.Model):
         self.record_trace = record_trace
         #: Week-by-week records (only when ``record_trace``; meant for a batch of one replicate).
         self.trace: list[dict[str, object]] = []
+        #: Per-round discount factor per party index (a strategy's ``discount``; 1.0 = none).
+        self.discounts = {p: float(getattr(s, "discount", 1.0)) for p, s in strategies.items()}
         self._init_draws()
         self._init_agents(strategies)
         self._init_state()
@@ -174,6 +176,9 @@ class NegotiationModel(mesa.Model):
             pareto_table=self.pareto_tables[(k, me, opp)],
             my_offers=self.offer_history[k, me, : self.week + 1],
             opponent_offers=self.offer_history[k, opp, : self.week + 1],
+            discount=self.discounts.get(me, 1.0),
+            opponent_discount=self.discounts.get(opp, 1.0),
+            week=self.week,
         )
 
     def _parties_in_order(self, k: int) -> tuple[int, int]:
@@ -189,18 +194,28 @@ class NegotiationModel(mesa.Model):
         a, b = self.track_negotiators[k][first], self.track_negotiators[k][second]
         t = self.week
         offer = a.propose(self._view(k, first, second, t))
-        accepted = active & b.respond(self._view(k, second, first, t), offer)
-        self.offer_history[k, first, t] = np.where(active, offer, -1)
+        made = active & self._honourable(k, first, offer)
+        accepted = made & b.respond(self._view(k, second, first, t), offer)
+        self.offer_history[k, first, t] = np.where(made, offer, -1)
         counter = b.propose(self._view(k, second, first, t))
-        countering = active & ~accepted
+        countering = active & ~accepted & self._honourable(k, second, counter)
         # the first mover compares the counter with what it would offer next week (AC_next)
         counter_accepted = countering & a.respond(self._view(k, first, second, t + 1), counter)
         self.offer_history[k, second, t] = np.where(countering, counter, -1)
         self._conclude(k, accepted, offer)
         self._conclude(k, counter_accepted, counter)
         if self.record_trace:
-            self._trace_offer(k, first, offer, accepted, active)
+            self._trace_offer(k, first, offer, accepted, made)
             self._trace_offer(k, second, counter, counter_accepted, countering)
+
+    def _honourable(self, k: int, party: int, offer: IntArray) -> BoolArray:
+        """Whether ``party`` can commit to ``offer``: it is worth its reservation value to it.
+
+        A strategy with no outcome above its reservation value still names one; the protocol
+        withholds such an offer, so no deal is ever struck below a proposer's reservation value.
+        """
+        u = self.compiled.tracks[k].utilities[party, offer]
+        return u >= self.reservation[:, party, k] - UTILITY_EPS
 
     def _trace_offer(
         self, k: int, party: int, offer: IntArray, accepted: BoolArray, made: BoolArray
@@ -234,7 +249,10 @@ class NegotiationModel(mesa.Model):
 
         Columns: ``replicate``, ``track`` (index), ``agreed``, ``agreement_week`` (-1 if none),
         ``outcome`` (the agreed outcome, or the status quo), ``weeks_suspended``, and per party
-        ``utility_<party>`` and ``reservation_<party>``.
+        ``utility_<party>``, ``discounted_utility_<party>`` and ``reservation_<party>``.
+        The discounted utility of a deal in week ``t`` is ``u * delta**t`` (``delta`` the party's
+        discount factor); without a deal it is the status quo's utility, undiscounted (the status
+        quo is not a delayed payoff, and reservation values are compared undiscounted too).
         """
         n_tracks, n_reps = self.agreed_outcome.shape
         agreed = self.agreed_outcome >= 0
@@ -253,5 +271,8 @@ class NegotiationModel(mesa.Model):
                 [t.utilities[p, outcome[k]] for k, t in enumerate(self.compiled.tracks)]
             )
             cols[f"utility_{name}"] = util.ravel()
+            delay = np.where(agreed, self.agreement_week, 0)
+            discounted = util * self.discounts.get(p, 1.0) ** delay
+            cols[f"discounted_utility_{name}"] = discounted.ravel()
             cols[f"reservation_{name}"] = self.reservation[:, p, :].T.ravel()
         return cols
