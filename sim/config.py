@@ -33,12 +33,34 @@ class IssueKind(Enum):
 
 
 class StrategyName(Enum):
-    """Offer strategies. Presets fix ``beta`` unless it is set explicitly."""
+    """Negotiation strategies (one module each under ``sim/agents/``).
+
+    ``time_dependent`` and its presets ``boulware``/``linear``/``conceder`` (which fix ``beta``
+    unless it is set): Faratin et al.'s time-dependent tactics. ``relative_tit_for_tat`` and
+    ``absolute_tit_for_tat``: imitative tactics mirroring the opponent's last concession.
+    ``hardliner``: demands its ``floor`` and never concedes. ``rubinstein``: the subgame-perfect
+    agent of Rubinstein's discounted alternating-offers game (validation; needs ``discount < 1``).
+    """
 
     time_dependent = "time_dependent"
     boulware = "boulware"
     linear = "linear"
     conceder = "conceder"
+    relative_tit_for_tat = "relative_tit_for_tat"
+    absolute_tit_for_tat = "absolute_tit_for_tat"
+    hardliner = "hardliner"
+    rubinstein = "rubinstein"
+
+
+class Tactic(Enum):
+    """Time-dependent concession curve (Faratin et al. 1998).
+
+    ``polynomial``: ``alpha = kappa + (1 - kappa) * tau ** (1 / beta)``.
+    ``exponential``: ``alpha = exp((1 - tau) ** beta * ln(kappa))``; needs ``kappa > 0``.
+    """
+
+    polynomial = "polynomial"
+    exponential = "exponential"
 
 
 class OfferPolicy(Enum):
@@ -47,16 +69,29 @@ class OfferPolicy(Enum):
     ``nearest``: the outcome whose own utility is closest above the target.
     ``pareto``: among outcomes at or above the target, the one the opponent values most
     (complete information about the opponent's utility, as for seasoned trade negotiators).
+    ``frequency_model``: like ``pareto``, but with the opponent's utility learned from its offers
+    (issue-option frequencies) and the choice limited to outcomes within ``frequency_window``
+    above the target; at most ``n_candidates`` outcomes are scored per offer.
     """
 
     nearest = "nearest"
     pareto = "pareto"
+    frequency_model = "frequency_model"
 
 
 class AcceptanceName(Enum):
-    """Acceptance conditions. ``ac_next``: accept if the offer is worth at least my next offer."""
+    """Acceptance conditions (Baarslag et al. 2011); none accepts below the reservation value.
+
+    ``ac_next``: accept if the offer is worth at least my next offer (both discounted).
+    ``ac_const``: accept if the offer's discounted utility is at least ``acceptance_utility``.
+    ``ac_time``: accept anything at or above the reservation value from ``acceptance_time`` on.
+    ``ac_combi``: ``ac_next`` or ``ac_time``.
+    """
 
     ac_next = "ac_next"
+    ac_const = "ac_const"
+    ac_time = "ac_time"
+    ac_combi = "ac_combi"
 
 
 class Stance(Enum):
@@ -302,17 +337,36 @@ class NegotiatorConfig:
 
     Attributes:
         strategy: Strategy name; presets boulware (beta 0.2), linear (1) and conceder (5).
-        beta: Concession exponent (> 0); ``None`` takes the preset's value.
-        kappa: Initial concession in [0, 1): the aspiration starts at ``1 - kappa`` of the range.
+        beta: Concession exponent (> 0); ``None`` takes the preset's value. ``beta < 1`` is
+            Boulware, ``beta > 1`` Conceder; NegMAS's ``u(t) = 1 - t**e`` has ``e = 1 / beta``.
+        tactic: Time-dependent curve, polynomial or exponential.
+        kappa: Initial concession in [0, 1): the aspiration starts at ``1 - kappa`` of the range
+            (tit-for-tat: its opening offer). The exponential tactic needs ``kappa`` in (0, 1).
         offer_policy: How an outcome is chosen at the target utility.
+        n_candidates: Cap on the outcomes the frequency model scores per offer (>= 1).
+        frequency_window: Utility band above the target in which the frequency model picks its
+            offer, in [0, 1] (0 behaves like ``nearest``).
         acceptance: Acceptance condition.
+        acceptance_utility: The constant ``c`` of ``ac_const``, in [0, 1] (required by it).
+        acceptance_time: The relative time ``T`` of ``ac_time`` and ``ac_combi``, in [0, 1].
+        floor: The hardliner's utility floor in [0, 1]; ``None`` is its best outcome.
+        discount: Discount factor per round, in (0, 1]; 1.0 means no discounting. A deal in week
+            ``t`` is worth ``u * discount**t``; acceptance decisions use it and the outcome
+            table reports it as ``discounted_utility_<party>``.
     """
 
     strategy: StrategyName = StrategyName.time_dependent
     beta: float | None = None
+    tactic: Tactic = Tactic.polynomial
     kappa: float = 0.0
     offer_policy: OfferPolicy = OfferPolicy.pareto
+    n_candidates: int = 128
+    frequency_window: float = 0.1
     acceptance: AcceptanceName = AcceptanceName.ac_next
+    acceptance_utility: float | None = None
+    acceptance_time: float = 0.9
+    floor: float | None = None
+    discount: float = 1.0
 
 
 @dataclass

@@ -178,7 +178,13 @@ def outcomes_frame(compiled: CompiledScenario, seed: int, cols: Columns) -> pd.D
     }
     frame.update(_option_columns(compiled, track_codes, cols["outcome"]))
     for name in compiled.party_names:
-        for prefix in ("utility", "reservation", "initial_reservation", "pressure_drift"):
+        for prefix in (
+            "utility",
+            "discounted_utility",
+            "reservation",
+            "initial_reservation",
+            "pressure_drift",
+        ):
             frame[f"{prefix}_{name}"] = cols[f"{prefix}_{name}"]
     n_weeks = compiled.n_weeks
     for cond in compiled.scenario.politics.conditions:

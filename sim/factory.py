@@ -18,11 +18,17 @@ from sim.actors import (
     ShockSettings,
     Stakeholder,
 )
+from sim.agents.acceptance import AcceptanceCondition, ACCombi, ACConst, ACNext, ACTime
 from sim.agents.base import Strategy
+from sim.agents.frequency_model import FrequencyModelOffer
+from sim.agents.hardliner import HardlinerStrategy
+from sim.agents.offers import OfferPolicy as OfferPolicyFn
 from sim.agents.offers import nearest_offer, pareto_offer
-from sim.agents.time_dependent import OfferPolicy as OfferPolicyFn
+from sim.agents.rubinstein import RubinsteinStrategy
 from sim.agents.time_dependent import TimeDependentStrategy
+from sim.agents.tit_for_tat import TitForTatStrategy
 from sim.config import (
+    AcceptanceName,
     NegotiatorConfig,
     OfferPolicy,
     ProtocolConfig,
@@ -36,16 +42,65 @@ from sim.domain import CompiledScenario, Issue, Negotiator, Party, Scenario, Tra
 from sim.model import ProtocolSettings
 from sim.politics import CompiledPolitics, compile_politics
 
-OFFER_POLICIES: dict[OfferPolicy, OfferPolicyFn] = {
-    OfferPolicy.nearest: nearest_offer,
-    OfferPolicy.pareto: pareto_offer,
+OFFER_POLICIES: dict[OfferPolicy, Callable[[NegotiatorConfig], OfferPolicyFn]] = {
+    OfferPolicy.nearest: lambda cfg: nearest_offer,
+    OfferPolicy.pareto: lambda cfg: pareto_offer,
+    OfferPolicy.frequency_model: lambda cfg: FrequencyModelOffer(
+        n_candidates=cfg.n_candidates, window=cfg.frequency_window
+    ),
 }
+
+ACCEPTANCE_CONDITIONS: dict[AcceptanceName, Callable[[NegotiatorConfig], AcceptanceCondition]] = {
+    AcceptanceName.ac_next: lambda cfg: ACNext(),
+    AcceptanceName.ac_const: lambda cfg: ACConst(utility=float(cfg.acceptance_utility or 0.0)),
+    AcceptanceName.ac_time: lambda cfg: ACTime(time=cfg.acceptance_time),
+    AcceptanceName.ac_combi: lambda cfg: ACCombi(time=cfg.acceptance_time),
+}
+
+
+def offer_policy(cfg: NegotiatorConfig) -> OfferPolicyFn:
+    """The offer policy a negotiator config selects."""
+    return OFFER_POLICIES[cfg.offer_policy](cfg)
+
+
+def acceptance_condition(cfg: NegotiatorConfig) -> AcceptanceCondition:
+    """The acceptance condition a negotiator config selects."""
+    return ACCEPTANCE_CONDITIONS[cfg.acceptance](cfg)
 
 
 def _time_dependent(cfg: NegotiatorConfig) -> Strategy:
     return TimeDependentStrategy(
-        beta=effective_beta(cfg), kappa=cfg.kappa, offer_policy=OFFER_POLICIES[cfg.offer_policy]
+        beta=effective_beta(cfg),
+        kappa=cfg.kappa,
+        offer_policy=offer_policy(cfg),
+        tactic=cfg.tactic.value,
+        acceptance=acceptance_condition(cfg),
+        discount=cfg.discount,
     )
+
+
+def _tit_for_tat(cfg: NegotiatorConfig) -> Strategy:
+    relative = cfg.strategy is StrategyName.relative_tit_for_tat
+    return TitForTatStrategy(
+        imitation="relative" if relative else "absolute",
+        offer_policy=offer_policy(cfg),
+        kappa=cfg.kappa,
+        acceptance=acceptance_condition(cfg),
+        discount=cfg.discount,
+    )
+
+
+def _hardliner(cfg: NegotiatorConfig) -> Strategy:
+    return HardlinerStrategy(
+        offer_policy=offer_policy(cfg),
+        floor=cfg.floor,
+        acceptance=acceptance_condition(cfg),
+        discount=cfg.discount,
+    )
+
+
+def _rubinstein(cfg: NegotiatorConfig) -> Strategy:
+    return RubinsteinStrategy(discount=cfg.discount)
 
 
 STRATEGIES: dict[StrategyName, Callable[[NegotiatorConfig], Strategy]] = {
@@ -53,6 +108,10 @@ STRATEGIES: dict[StrategyName, Callable[[NegotiatorConfig], Strategy]] = {
     StrategyName.boulware: _time_dependent,
     StrategyName.linear: _time_dependent,
     StrategyName.conceder: _time_dependent,
+    StrategyName.relative_tit_for_tat: _tit_for_tat,
+    StrategyName.absolute_tit_for_tat: _tit_for_tat,
+    StrategyName.hardliner: _hardliner,
+    StrategyName.rubinstein: _rubinstein,
 }
 
 

@@ -117,6 +117,8 @@ class NegotiationModel(mesa.Model):
         self.week = 0
         #: Records week-by-week events, offers and ratification draws (``record_trace`` only).
         self.tracer = TraceRecorder(self) if record_trace else None
+        #: Per-round discount factor per party index (a strategy's ``discount``; 1.0 = none).
+        self.discounts = {p: float(getattr(s, "discount", 1.0)) for p, s in strategies.items()}
         self._init_draws()
         self._init_agents(strategies)
         self._init_state()
@@ -233,7 +235,8 @@ class NegotiationModel(mesa.Model):
             self._shock(EventKind.escalation, escalate, leader.party, 1)
             self._shock(EventKind.directive, direct, leader.party, shocks.directive_weeks)
         talking = t >= self.suspended_until
-        self.weeks_suspended += (~talking).astype(np.int64)
+        # count only while a replicate still negotiates, so counts do not depend on its batch
+        self.weeks_suspended += (~talking & self.is_open.any(axis=0)).astype(np.int64)
         return talking
 
     def _shock(
@@ -252,7 +255,7 @@ class NegotiationModel(mesa.Model):
             hit = mask[:, None] & self.is_open.T  # (R, T): concluded deals are not reopened
             shift = self.shock_settings.escalation_reservation_shift
             self.escalation_drift[:, others, :] -= shift * hit[:, None, :]
-            self.escalations += mask.astype(np.int64)
+            self.escalations += (mask & self.is_open.any(axis=0)).astype(np.int64)
         else:
             cols = [
                 k for k, tr in enumerate(self.compiled.tracks) if not tracks or tr.name in tracks
@@ -321,6 +324,9 @@ class NegotiationModel(mesa.Model):
             pareto_table=self._pareto(k, state, me, opp, track),
             history=self.offer_history[k, :, : self.week + 1],
             replicates=idx,
+            discount=self.discounts.get(me, 1.0),
+            opponent_discount=self.discounts.get(opp, 1.0),
+            week=self.week,
         )
 
     def _negotiate_round(self, k: int, idx: IntArray, state: int) -> None:
@@ -329,27 +335,31 @@ class NegotiationModel(mesa.Model):
         a, b = self.track_negotiators[k][first], self.track_negotiators[k][second]
         t = self.week
         offer = a.propose(self._view(k, state, idx, first, second, t))
-        accepted = b.respond(self._view(k, state, idx, second, first, t), offer)
-        accepted &= self._acceptable_to(k, idx, first, offer)
-        self.offer_history[k, first, t, idx] = offer
+        made = self._acceptable_to(k, idx, first, offer)
+        accepted = made & b.respond(self._view(k, state, idx, second, first, t), offer)
+        self.offer_history[k, first, t, idx] = np.where(made, offer, -1)
         counter = b.propose(self._view(k, state, idx, second, first, t))
+        countering = ~accepted & self._acceptable_to(k, idx, second, counter)
         # the first mover compares the counter with what it would offer next week (AC_next)
         answer = a.respond(self._view(k, state, idx, first, second, t + 1), counter)
-        counter_accepted = ~accepted & answer & self._acceptable_to(k, idx, second, counter)
-        self.offer_history[k, second, t, idx[~accepted]] = counter[~accepted]
+        counter_accepted = countering & answer
+        self.offer_history[k, second, t, idx] = np.where(countering, counter, -1)
         deal = np.where(accepted, offer, counter)
         tentative = accepted | counter_accepted
         if self.tracer is not None:
-            self.tracer.offers(
-                k, idx, (first, offer, accepted), (second, counter, counter_accepted)
+            moves = (
+                (first, offer, accepted, made),
+                (second, counter, counter_accepted, countering),
             )
+            self.tracer.offers(k, idx, *moves)
         self._ratify(k, idx[tentative], deal[tentative])
 
     def _acceptable_to(self, k: int, idx: IntArray, party: int, outcome: IntArray) -> BoolArray:
-        """Whether an outcome meets ``party``'s own reservation value.
+        """Whether ``party`` can commit to an outcome: it meets its own reservation value.
 
-        A proposer whose feasible outcomes all fall below its reservation value still has to say
-        something; the protocol never lets such an offer become a deal.
+        A strategy with no feasible outcome above its reservation value still names one; the
+        protocol withholds such an offer (the opponent never sees it), so no deal is ever struck
+        below a proposer's reservation value.
         """
         utility = self.compiled.tracks[k].utilities[party, outcome]
         return utility >= self.reservation[idx, party, k] - UTILITY_EPS

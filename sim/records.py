@@ -16,6 +16,7 @@ def outcome_columns(model: NegotiationModel) -> dict[str, np.ndarray]:
     Columns: ``replicate``, ``track`` (index), ``agreed``, ``agreement_week`` (-1 if none),
     ``outcome`` (the agreed outcome, or the status quo), ``ratification_attempts``,
     ``ratification_failures``, ``weeks_suspended``, ``escalations``, per party ``utility_<p>``,
+    ``discounted_utility_<p>`` (``u * delta**t`` for a deal in week ``t``),
     ``reservation_<p>`` (final), ``initial_reservation_<p>`` and ``pressure_drift_<p>``, and per
     condition ``condition_week_<c>`` (first week it holds; ``n_weeks`` = not before the deadline).
     """
@@ -46,6 +47,9 @@ def outcome_columns(model: NegotiationModel) -> dict[str, np.ndarray]:
     for p, name in enumerate(compiled.party_names):
         util = np.stack([t.utilities[p, outcome[k]] for k, t in enumerate(compiled.tracks)])
         cols[f"utility_{name}"] = util.ravel()
+        # a deal in week t is worth u * delta**t; the status quo is not a delayed payoff
+        delay = np.where(agreed, model.agreement_week, 0)
+        cols[f"discounted_utility_{name}"] = (util * model.discounts.get(p, 1.0) ** delay).ravel()
         cols[f"reservation_{name}"] = per_track(final_reservation[:, p, :])
         cols[f"initial_reservation_{name}"] = per_track(model.initial_reservation[:, p, :])
         cols[f"pressure_drift_{name}"] = per_track(model.pressure_drift[:, p, :])

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
-Move = tuple[int, IntArray, BoolArray]  # (party, outcome per replicate, accepted per replicate)
+# (party, outcome per replicate, accepted per replicate, made per replicate)
+Move = tuple[int, IntArray, BoolArray, BoolArray]
 
 
 class TraceRecorder:
@@ -43,15 +44,11 @@ class TraceRecorder:
                 int(r), event=kind, proposer=self.model.compiled.party_names[party], weeks=weeks
             )
 
-    def offers(self, k: int, idx: IntArray, first: Move, second: Move) -> None:
-        """The first mover's offer (always made) and the counter-offer (made unless accepted)."""
+    def offers(self, k: int, idx: IntArray, *moves: Move) -> None:
+        """The offers made this week on track ``k`` (withheld ones are not recorded)."""
         m = self.model
         track = m.compiled.tracks[k]
-        made_counter = ~first[2]
-        for (party, offers, accepted), made in (
-            (first, np.ones_like(made_counter)),
-            (second, made_counter),
-        ):
+        for party, offers, accepted, made in moves:
             for j in np.flatnonzero(made):
                 row = self._row(
                     int(idx[j]),

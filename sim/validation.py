@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from sim.config import (
+    AcceptanceName,
     IssueConfig,
     NegotiatorConfig,
     PartyConfig,
@@ -12,6 +13,7 @@ from sim.config import (
     RunConfig,
     ScenarioConfig,
     StrategyName,
+    Tactic,
 )
 from sim.config_checks import ConfigError, check_unit, parse_date, require
 
@@ -115,11 +117,41 @@ def validate_negotiators(negs: dict[str, NegotiatorConfig], sc: ScenarioConfig) 
     for party, n in negs.items():
         key = f"negotiator.{party}"
         require(party in sc.parties, key, party, f"unknown party; known: {sorted(sc.parties)}")
-        if n.beta is not None:
-            require(math.isfinite(n.beta) and n.beta > 0, f"{key}.beta", n.beta, "must be > 0")
-        elif n.strategy is StrategyName.time_dependent:
-            raise ConfigError(f"{key}.beta", None, "time_dependent needs beta > 0 (or a preset)")
-        require(0.0 <= n.kappa < 1.0, f"{key}.kappa", n.kappa, "must be in [0, 1)")
+        _validate_tactic(key, n)
+        require(n.n_candidates >= 1, f"{key}.n_candidates", n.n_candidates, "must be >= 1")
+        check_unit(f"{key}.frequency_window", n.frequency_window)
+        d = n.discount
+        require(math.isfinite(d) and 0.0 < d <= 1.0, f"{key}.discount", d, "must be in (0, 1]")
+        _validate_acceptance(key, n)
+        if n.floor is not None:
+            check_unit(f"{key}.floor", n.floor)
+        if n.strategy is StrategyName.rubinstein:
+            require(d < 1.0, f"{key}.discount", d, "rubinstein needs a discount in (0, 1)")
+            require(
+                n.acceptance is AcceptanceName.ac_next,
+                f"{key}.acceptance",
+                n.acceptance.name,
+                "rubinstein accepts by its subgame-perfect rule: leave ac_next",
+            )
+
+
+def _validate_tactic(key: str, n: NegotiatorConfig) -> None:
+    if n.beta is not None:
+        require(math.isfinite(n.beta) and n.beta > 0, f"{key}.beta", n.beta, "must be > 0")
+    elif n.strategy is StrategyName.time_dependent:
+        raise ConfigError(f"{key}.beta", None, "time_dependent needs beta > 0 (or a preset)")
+    require(0.0 <= n.kappa < 1.0, f"{key}.kappa", n.kappa, "must be in [0, 1)")
+    if n.tactic is Tactic.exponential:
+        require(n.kappa > 0.0, f"{key}.kappa", n.kappa, "exponential tactic needs (0, 1)")
+
+
+def _validate_acceptance(key: str, n: NegotiatorConfig) -> None:
+    if n.acceptance is AcceptanceName.ac_const:
+        c = n.acceptance_utility
+        require(c is not None, f"{key}.acceptance_utility", c, "ac_const needs one in [0, 1]")
+    if n.acceptance_utility is not None:
+        check_unit(f"{key}.acceptance_utility", n.acceptance_utility)
+    check_unit(f"{key}.acceptance_time", n.acceptance_time)
 
 
 def validate_politics(sc: ScenarioConfig) -> None:

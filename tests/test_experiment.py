@@ -11,8 +11,10 @@ def test_same_seed_same_table_across_batch_sizes_and_workers(cfg):
     a = run_replicates(exp, 300, batch_size=300, n_workers=1)
     b = run_replicates(exp, 300, batch_size=37, n_workers=1)
     c = run_replicates(exp, 300, batch_size=50, n_workers=2)
+    d = run_replicates(exp, 300, batch_size=1, n_workers=1)  # each replicate stops on its own
     pd.testing.assert_frame_equal(a, b)
     pd.testing.assert_frame_equal(a, c)
+    pd.testing.assert_frame_equal(a, d)
 
 
 def test_replicate_alone_reproduces_its_row_in_a_large_run(cfg):

@@ -6,7 +6,7 @@ batch of replicates at once (one outcome index or one accept flag per replicate)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 import mesa
@@ -45,6 +45,13 @@ class TrackView:
             none); read it through :attr:`my_offers` and :attr:`opponent_offers`, which select
             this view's replicates only when a strategy asks.
         replicates: Positions in the batch of the replicates this view answers for.
+        discount: My discount factor per round, delta in (0, 1]: an agreement in week ``t`` is
+            worth ``u * delta**t`` to me (1.0: no discounting).
+        opponent_discount: The opponent's discount factor (used by the complete-information
+            Rubinstein agent only).
+        week: The week being played, in which an offer accepted now is concluded. It differs from
+            ``round`` when the first mover answers a counter-offer: ``round`` is then the week of
+            its next own offer (``week + 1``). ``None`` means ``round``.
     """
 
     track: CompiledTrack
@@ -57,6 +64,21 @@ class TrackView:
     pareto_table: IntArray
     history: IntArray
     replicates: IntArray
+    discount: float = 1.0
+    opponent_discount: float = 1.0
+    week: int | None = None
+
+    @property
+    def current_week(self) -> int:
+        """The week in which an offer accepted now would be concluded."""
+        return self.round if self.week is None else self.week
+
+    @property
+    def current_time(self) -> float:
+        """Relative time of :attr:`current_week` in [0, 1]."""
+        if self.n_rounds <= 1:
+            return 1.0
+        return min(self.current_week, self.n_rounds - 1) / (self.n_rounds - 1)
 
     @property
     def my_offers(self) -> IntArray:
@@ -74,8 +96,30 @@ class TrackView:
         return self.track.utilities[self.me]
 
 
+def including_offer(view: TrackView, offer: IntArray) -> TrackView:
+    """The view with the opponent's pending ``offer`` entered in this week's history row.
+
+    The model records an offer only after it has been answered, so a strategy that learns from
+    the history (tit-for-tat, the frequency model) calls this in ``respond`` to reason about its
+    next offer as it will really be made, with the offer under consideration already seen.
+    """
+    if view.history.shape[1] == 0:
+        return view
+    filled = view.history.copy()
+    this_week = filled[view.opponent, -1]
+    seen = this_week[view.replicates]
+    this_week[view.replicates] = np.where(seen < 0, offer, seen)
+    return replace(view, history=filled)
+
+
 class Strategy(Protocol):
-    """A vectorised negotiation strategy."""
+    """A vectorised negotiation strategy.
+
+    Strategies are stateless between calls (one object serves every batch and track): whatever
+    they remember is recomputed from the offer history in the view. A strategy may carry a
+    ``discount`` attribute (its party's per-round discount factor); the model reads it, defaulting
+    to 1.0, to fill :attr:`TrackView.discount` and to report discounted utilities.
+    """
 
     def propose(self, view: TrackView) -> IntArray:
         """Return one outcome index per replicate."""

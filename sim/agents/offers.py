@@ -6,6 +6,8 @@ prefix of its precomputed ranking, found with ``searchsorted``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 
@@ -13,6 +15,9 @@ from sim.agents.base import UTILITY_EPS, TrackView
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+#: An offer policy: given my target utility per replicate, one outcome index per replicate.
+OfferPolicy = Callable[[TrackView, FloatArray], IntArray]
 
 
 def n_at_or_above(view: TrackView, target: FloatArray) -> IntArray:

@@ -3,46 +3,71 @@
 The aspiration (target utility) at relative time ``tau`` in [0, 1] is
 
     target(tau) = rv + (1 - alpha(tau)) * (u_max - rv)
-    alpha(tau)  = kappa + (1 - kappa) * tau**(1/beta)
 
-where ``u_max`` is the best utility on the track and ``rv`` the reservation value. ``beta < 1`` is
-Boulware (holds firm, concedes near the deadline), ``beta > 1`` Conceder, ``beta = 1`` linear.
-NegMAS's ``u(t) = 1 - t**e`` is the same curve with ``e = 1 / beta``. At the deadline round the
-target equals the reservation value, so no offer or acceptance falls below it.
+where ``u_max`` is the best utility on the track and ``rv`` the reservation value. Two families of
+``alpha`` (the fraction of the range conceded) are available:
+
+    polynomial:   alpha(tau) = kappa + (1 - kappa) * tau**(1/beta)
+    exponential:  alpha(tau) = exp((1 - tau)**beta * ln(kappa))      (needs kappa > 0)
+
+Both start at ``alpha(0) = kappa`` and reach ``alpha(1) = 1``. ``beta < 1`` is Boulware (holds firm,
+concedes near the deadline), ``beta > 1`` Conceder, ``beta = 1`` linear (polynomial family).
+Convention: NegMAS's ``u(t) = 1 - t**e`` is the polynomial curve with ``e = 1 / beta``, so NegMAS's
+Boulware ``e = 4`` is ``beta = 0.25`` here. At the deadline round the target equals the
+reservation value, so no offer or acceptance falls below it.
+
+References:
+    Faratin, P., Sierra, C., & Jennings, N. R. (1998). Negotiation decision functions for
+    autonomous agents. Robotics and Autonomous Systems 24(3-4), 159-182.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.base import UTILITY_EPS, TrackView
+from sim.agents.acceptance import AcceptanceCondition, ACNext
+from sim.agents.base import TrackView, including_offer
+from sim.agents.offers import OfferPolicy
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-OfferPolicy = Callable[[TrackView, FloatArray], IntArray]
+Tactic = Literal["polynomial", "exponential"]
 
 
 @dataclass(frozen=True)
 class TimeDependentStrategy:
-    """Polynomial time-dependent concession with AC_next acceptance.
+    """Time-dependent concession (polynomial or exponential tactic) with a pluggable acceptance.
 
     Attributes:
-        beta: Concession exponent (> 0).
-        kappa: Initial concession in [0, 1).
+        beta: Concession exponent (> 0); ``beta < 1`` Boulware, ``beta > 1`` Conceder.
+        kappa: Initial concession in [0, 1) (exponential tactic: in (0, 1)).
         offer_policy: Picks an outcome at the target utility.
+        tactic: ``"polynomial"`` or ``"exponential"``.
+        acceptance: Acceptance condition (AC_next by default).
+        discount: My per-round discount factor (1.0: none).
     """
 
     beta: float
     kappa: float
     offer_policy: OfferPolicy
+    tactic: Tactic = "polynomial"
+    acceptance: AcceptanceCondition = field(default_factory=ACNext)
+    discount: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.tactic == "exponential" and not 0.0 < self.kappa < 1.0:
+            raise ValueError(f"exponential tactic needs 0 < kappa < 1, got {self.kappa}")
 
     def alpha(self, tau: FloatArray) -> FloatArray:
         """Fraction of the range conceded at relative time ``tau`` (per replicate)."""
+        if self.tactic == "exponential":
+            return np.exp(np.power(1.0 - tau, self.beta) * math.log(self.kappa))
         return self.kappa + (1.0 - self.kappa) * np.power(tau, 1.0 / self.beta)
 
     def target(self, view: TrackView) -> FloatArray:
@@ -56,8 +81,5 @@ class TimeDependentStrategy:
         return self.offer_policy(view, self.target(view))
 
     def respond(self, view: TrackView, offer: IntArray) -> BoolArray:
-        """AC_next: accept if the offer is worth at least my own offer for this round."""
-        u = view.my_utilities
-        mine = u[self.propose(view)]
-        theirs = u[offer]
-        return (theirs >= mine - UTILITY_EPS) & (theirs >= view.reservation - UTILITY_EPS)
+        """Ask the acceptance condition, with my next offer as the alternative."""
+        return self.acceptance.accept(view, offer, self.propose(including_offer(view, offer)))
