@@ -116,3 +116,81 @@ def plot_deals_over_time(
     ax.legend(fontsize=8, loc="upper left")
     ax.set_title(title or "Deal likelihood per track over time")
     return _save(fig, path)
+
+
+def plot_outcomes_over_frontier(
+    u: np.ndarray,
+    agreed_utilities: np.ndarray,
+    path: Path,
+    nash: tuple[float, float] | None = None,
+    ks: tuple[float, float] | None = None,
+    labels: tuple[str, str] = ("Canada", "United States"),
+    title: str = "",
+) -> Path:
+    """Agreed outcomes over the outcome space, its Pareto frontier and the bargaining benchmarks.
+
+    All outcomes are drawn as faint grey points (a fixed-seed subsample of 20,000 when there are
+    more), the efficient outcomes as a line, the agreements as a hexbin density (200 or more) or
+    a translucent scatter, and the Nash and Kalai–Smorodinsky outcomes as labelled markers.
+
+    Args:
+        u: ``(2, n)`` utilities of every outcome (row 0 is ``labels[0]``'s utility).
+        agreed_utilities: ``(m, 2)`` utility pairs of the agreements reached (may be empty).
+        path: Where to write the PNG.
+        nash: Utility pair of the Nash outcome (``efficiency_summary(...)["nash_utilities"]``).
+        ks: Utility pair of the Kalai–Smorodinsky outcome.
+        labels: Party names, in row order of ``u``.
+        title: Figure title.
+
+    Returns:
+        ``path``.
+    """
+    from sim.analysis.bargaining import pareto_frontier  # pure numpy; imported where used
+
+    utilities = np.asarray(u, dtype=np.float64)
+    agreed = np.asarray(agreed_utilities, dtype=np.float64).reshape(-1, 2)
+    n = utilities.shape[1]
+    max_drawn = 20_000
+    shown = np.arange(n)
+    if n > max_drawn:  # fixed seed: the same subsample, hence the same figure, every time
+        shown = np.sort(np.random.default_rng(0).choice(n, size=max_drawn, replace=False))
+    frontier = pareto_frontier(utilities)
+
+    fig, ax = plt.subplots(figsize=(6.5, 5.5))
+    grey_label = "outcomes" if n <= max_drawn else f"outcomes ({max_drawn:,} of {n:,} shown)"
+    x, y = utilities[0, shown], utilities[1, shown]
+    dot = 4 if shown.size > 2_000 else 16
+    ax.scatter(x, y, s=dot, color="0.7", alpha=0.5, linewidths=0, label=grey_label)
+    fx, fy = utilities[0, frontier], utilities[1, frontier]
+    ax.plot(fx, fy, color="black", lw=1.2, marker=".", ms=4, label="Pareto frontier")
+    if agreed.shape[0] >= 200:
+        lo, hi = utilities.min(axis=1), utilities.max(axis=1)
+        pad = 0.02 * np.maximum(hi - lo, 1e-9)
+        extent = (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
+        hb = ax.hexbin(
+            agreed[:, 0], agreed[:, 1], gridsize=40, mincnt=1, cmap="viridis", extent=extent
+        )
+        fig.colorbar(hb, ax=ax, label="agreements")
+    elif agreed.shape[0] > 0:
+        ax.scatter(
+            agreed[:, 0], agreed[:, 1], s=30, c="#4C72B0", alpha=0.4, zorder=3, label="agreements"
+        )
+    same = nash is not None and ks is not None and tuple(nash) == tuple(ks)
+    benchmarks = (  # KS first, so a coinciding Nash star is drawn on top of the diamond
+        ("KS", ks, "D", 70, "#DD8452", (6, -12), "" if same else "KS"),
+        ("Nash", nash, "*", 160, "#C44E52", (6, 6), "Nash = KS" if same else "Nash"),
+    )
+    for name, point, marker, size, color, offset, text in benchmarks:
+        if point is None or not np.all(np.isfinite(point)):
+            continue
+        px, py = float(point[0]), float(point[1])
+        ax.scatter(
+            px, py, s=size, marker=marker, color=color, edgecolors="black", zorder=5, label=name
+        )
+        if text:
+            ax.annotate(text, (px, py), xytext=offset, textcoords="offset points", fontsize=9)
+    ax.set_xlabel(f"utility, {labels[0]}")
+    ax.set_ylabel(f"utility, {labels[1]}")
+    ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
+    ax.set_title(title or f"Agreements over the outcome space ({agreed.shape[0]:,} agreements)")
+    return _save(fig, path)

@@ -7,9 +7,11 @@ import enum
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim import plots
+from sim.analysis.bargaining import efficiency_summary
 from sim.analysis.likelihood import deal_likelihoods
 from sim.analysis.outcomes import (
     concessions_granted,
@@ -35,10 +37,28 @@ def jsonable(obj: Any) -> Any:
     return obj
 
 
+def track_efficiency(outcomes: pd.DataFrame, compiled: CompiledScenario) -> list[dict[str, Any]]:
+    """Pareto and Nash figures of each bilateral track's agreements.
+
+    The disagreement point is the status quo outcome; the frontier is that of the whole outcome
+    space (conditional options included, whether or not their conditions emerged).
+    """
+    if len(compiled.party_names) != 2:
+        return []
+    rows = []
+    for track in compiled.tracks:
+        rows_k = outcomes[(outcomes["track"] == track.name) & outcomes["agreed"]]
+        agreed = rows_k["outcome"].to_numpy(dtype=np.int64)
+        d = track.utilities[:, track.status_quo]
+        rows.append({"track": track.name, **efficiency_summary(track.utilities, d, agreed)})
+    return rows
+
+
 def summarise(outcomes: pd.DataFrame, compiled: CompiledScenario) -> dict[str, Any]:
     """Every summary table of a run, as JSON-ready records."""
     shares = option_shares(outcomes, compiled.scenario)
     return {
+        "efficiency": track_efficiency(outcomes, compiled),
         "deal_likelihood": deal_likelihoods(outcomes).to_dict(orient="records"),
         "final_tariffs": final_tariffs(shares).to_dict(orient="records"),
         "concessions_granted": concessions_granted(shares).to_dict(orient="records"),
@@ -80,3 +100,15 @@ def write_figures(
     granted = pd.DataFrame(summary["concessions_granted"])
     if len(granted):
         plots.plot_concessions(granted, out_dir / "concessions.png")
+    labels = tuple(p.display_name or p.name for p in compiled.scenario.parties)
+    for eff, track in zip(summary["efficiency"], compiled.tracks, strict=True):
+        agreed = outcomes[(outcomes["track"] == track.name) & outcomes["agreed"]]["outcome"]
+        plots.plot_outcomes_over_frontier(
+            track.utilities,
+            track.utilities[:, agreed.to_numpy(dtype=np.int64)].T,
+            out_dir / f"frontier_{track.name}.png",
+            nash=eff["nash_utilities"],
+            ks=eff["ks_utilities"],
+            labels=(labels[0], labels[1]),
+            title=f"{track.name.replace('_', ' ')}: agreements over the Pareto frontier",
+        )
