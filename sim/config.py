@@ -133,7 +133,8 @@ class LeaderConfig:
         party: Party key.
         own_weight: Weight of the leader's own preferences (the party's utility) against its
             stakeholders' in the Level II value V(x) (1 = fully concentrated power).
-        ratification_threshold_premium: theta = V(status quo) + premium.
+        ratification_threshold_premium: Added to the threshold theta = own_weight * (mean
+            reservation value) + (1 - own_weight) * (constituencies' status-quo value).
         ratification_sharpness: k of the logistic ratification probability (large = hard win-set).
         suspension_hazard_per_week: Weekly probability the leader suspends all talks.
         escalation_hazard_per_week: Weekly probability the leader escalates tariffs.
