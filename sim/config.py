@@ -200,6 +200,10 @@ class RunConfig:
         batch_size: Replicates simulated together by one Mesa model.
         n_workers: Worker processes; 0 means one per CPU core.
         progress: Show a progress bar for long runs.
+        precision: Adaptive replication: keep adding batches of replicates until every deal
+            likelihood's 95% interval has a half-width <= ``precision`` (``None``: off; run
+            exactly ``n_replicates``).
+        max_replicates: Adaptive replication stops here even if the precision is not reached.
     """
 
     scenario: ScenarioConfig = MISSING
@@ -211,6 +215,8 @@ class RunConfig:
     batch_size: int = 2_000
     n_workers: int = 1
     progress: bool = True
+    precision: float | None = None
+    max_replicates: int = 100_000
 
 
 PRESET_BETA: dict[StrategyName, float] = {
@@ -257,6 +263,16 @@ def validate(cfg: RunConfig) -> None:
     _require(cfg.batch_size >= 1, "batch_size", cfg.batch_size, "must be an integer >= 1")
     _require(cfg.n_workers >= 0, "n_workers", cfg.n_workers, "must be >= 0 (0 = all cores)")
     _require(cfg.seed >= 0, "seed", cfg.seed, "must be an integer >= 0")
+    if cfg.precision is not None:
+        _require(
+            0.0 < cfg.precision < 0.5, "precision", cfg.precision, "must be in (0, 0.5) or null"
+        )
+        _require(
+            cfg.max_replicates >= cfg.n_replicates,
+            "max_replicates",
+            cfg.max_replicates,
+            f"must be >= n_replicates ({cfg.n_replicates})",
+        )
     validate_scenario(cfg.scenario)
     validate_protocol(cfg.protocol, cfg.scenario)
     validate_negotiators(cfg.negotiator, cfg.scenario)
@@ -285,7 +301,9 @@ def validate_scenario(sc: ScenarioConfig) -> None:
         key = f"scenario.negotiators.{nname}"
         _require(neg.party in sc.parties, f"{key}.party", neg.party, f"one of {sorted(sc.parties)}")
         for t in neg.tracks:
-            _require(t in sc.tracks, f"{key}.tracks", t, f"unknown track; known: {sorted(sc.tracks)}")
+            _require(
+                t in sc.tracks, f"{key}.tracks", t, f"unknown track; known: {sorted(sc.tracks)}"
+            )
             other = leads.setdefault((neg.party, t), nname)
             _require(other == nname, f"{key}.tracks", t, f"already led for {neg.party} by {other}")
 

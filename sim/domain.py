@@ -183,7 +183,9 @@ def track_utilities(party: Party, issues: list[Issue], outcomes: IntArray) -> Fl
     return u
 
 
-def compile_track(track: Track, issues: dict[str, Issue], parties: tuple[Party, ...]) -> CompiledTrack:
+def compile_track(
+    track: Track, issues: dict[str, Issue], parties: tuple[Party, ...]
+) -> CompiledTrack:
     """Enumerate a track's outcomes and tabulate every party's utilities."""
     track_issues = [issues[name] for name in track.issues]
     outcomes = enumerate_outcomes(tuple(len(i.options) for i in track_issues))

@@ -35,7 +35,9 @@ def replicate_rng(seed: int, replicate: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(replicate,)))
 
 
-def draw_batch(seed: int, replicates: npt.NDArray[np.int64], layout: DrawLayout) -> dict[str, FloatArray]:
+def draw_batch(
+    seed: int, replicates: npt.NDArray[np.int64], layout: DrawLayout
+) -> dict[str, FloatArray]:
     """Draw every random input of a batch of replicates.
 
     Args:

@@ -119,7 +119,9 @@ class NegotiationModel(mesa.Model):
         self.agreement_week = np.full((n_tracks, n_reps), NO_WEEK, dtype=np.int64)
         self.agreed_outcome = np.full((n_tracks, n_reps), -1, dtype=np.int64)
         # every offer made, per track, party and week (-1 = none); strategies read it
-        self.offer_history = np.full((n_tracks, n_parties, self.n_weeks, n_reps), -1, dtype=np.int64)
+        self.offer_history = np.full(
+            (n_tracks, n_parties, self.n_weeks, n_reps), -1, dtype=np.int64
+        )
         self.suspended_until = np.zeros(n_reps, dtype=np.int64)
         self.weeks_suspended = np.zeros(n_reps, dtype=np.int64)
         # a track without a negotiator on both sides cannot be negotiated at all
@@ -154,7 +156,9 @@ class NegotiationModel(mesa.Model):
         hazard = self.protocol.suspension_hazard_per_week
         free = week >= self.suspended_until
         starts = free & (self.suspension_u[:, week] < hazard)
-        self.suspended_until = np.where(starts, week + self.protocol.suspension_weeks, self.suspended_until)
+        self.suspended_until = np.where(
+            starts, week + self.protocol.suspension_weeks, self.suspended_until
+        )
         talking = week >= self.suspended_until
         self.weeks_suspended += (~talking).astype(np.int64)
         return talking
@@ -198,7 +202,9 @@ class NegotiationModel(mesa.Model):
             self._trace_offer(k, first, offer, accepted, active)
             self._trace_offer(k, second, counter, counter_accepted, countering)
 
-    def _trace_offer(self, k: int, party: int, offer: IntArray, accepted: BoolArray, made: BoolArray) -> None:
+    def _trace_offer(
+        self, k: int, party: int, offer: IntArray, accepted: BoolArray, made: BoolArray
+    ) -> None:
         track = self.compiled.tracks[k]
         for r in np.flatnonzero(made):  # trace mode only: a batch of one replicate
             row: dict[str, object] = {
@@ -243,7 +249,9 @@ class NegotiationModel(mesa.Model):
             "weeks_suspended": np.tile(self.weeks_suspended, n_tracks),
         }
         for p, name in enumerate(self.compiled.party_names):
-            util = np.stack([t.utilities[p, outcome[k]] for k, t in enumerate(self.compiled.tracks)])
+            util = np.stack(
+                [t.utilities[p, outcome[k]] for k, t in enumerate(self.compiled.tracks)]
+            )
             cols[f"utility_{name}"] = util.ravel()
             cols[f"reservation_{name}"] = self.reservation[:, p, :].T.ravel()
         return cols

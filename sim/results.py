@@ -78,7 +78,11 @@ def git_state(repo: Path) -> dict[str, Any]:
     def git(*args: str) -> str | None:
         try:
             out = subprocess.run(
-                ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True, timeout=10
+                ["git", "-C", str(repo), *args],
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=10,
             )
         except (OSError, subprocess.SubprocessError):
             return None
@@ -94,7 +98,9 @@ def source_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def build_manifest(seed: int, wall_time_s: float, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_manifest(
+    seed: int, wall_time_s: float, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Everything needed to trace a result back to the code and machine that made it."""
     return {
         "seed": seed,

@@ -2,7 +2,8 @@
 
 The aspiration (target utility) at relative time ``tau`` in [0, 1] is
 
-    target(tau) = rv + (1 - alpha(tau)) * (u_max - rv),   alpha(tau) = kappa + (1 - kappa) * tau**(1/beta)
+    target(tau) = rv + (1 - alpha(tau)) * (u_max - rv),
+    alpha(tau) = kappa + (1 - kappa) * tau**(1/beta)
 
 where ``u_max`` is the best utility on the track and ``rv`` the reservation value. ``beta < 1`` is
 Boulware (holds firm, concedes near the deadline), ``beta > 1`` Conceder, ``beta = 1`` linear.

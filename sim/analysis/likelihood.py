@@ -12,7 +12,9 @@ from scipy import stats
 ALL_TRACKS = "all_tracks"
 
 
-def proportion_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
+def proportion_interval(
+    successes: int, trials: int, confidence: float = 0.95
+) -> tuple[float, float]:
     """Wilson score interval for a binomial proportion (``scipy.stats.binomtest``).
 
     Notes:
@@ -25,11 +27,15 @@ def proportion_interval(successes: int, trials: int, confidence: float = 0.95) -
     """
     if trials == 0:
         return (float("nan"), float("nan"))
-    ci = stats.binomtest(successes, trials).proportion_ci(confidence_level=confidence, method="wilson")
+    ci = stats.binomtest(successes, trials).proportion_ci(
+        confidence_level=confidence, method="wilson"
+    )
     return (float(ci.low), float(ci.high))
 
 
-def _track_row(name: str, agreed: np.ndarray, weeks: pd.Series, confidence: float) -> dict[str, Any]:
+def _track_row(
+    name: str, agreed: np.ndarray, weeks: pd.Series, confidence: float
+) -> dict[str, Any]:
     n, k = int(agreed.size), int(agreed.sum())
     low, high = proportion_interval(k, n, confidence)
     deal_weeks = weeks.dropna().astype(float)
@@ -57,7 +63,9 @@ def deal_likelihoods(outcomes: pd.DataFrame, confidence: float = 0.95) -> pd.Dat
     """
     rows = []
     for name, group in outcomes.groupby("track", observed=True, sort=False):
-        rows.append(_track_row(str(name), group["agreed"].to_numpy(), group["agreement_week"], confidence))
+        rows.append(
+            _track_row(str(name), group["agreed"].to_numpy(), group["agreement_week"], confidence)
+        )
     all_agreed = outcomes.groupby("replicate")["agreed"].all()
     last_week = outcomes.groupby("replicate")["agreement_week"].max().where(all_agreed)
     rows.append(_track_row(ALL_TRACKS, all_agreed.to_numpy(), last_week, confidence))
