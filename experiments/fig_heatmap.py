@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sim import aggregate as sweep_aggregate
-from sim.aggregate import COMPLETE, JobRecord, swept_parameters, tracks_in
+from sim.aggregate import COMPLETE, JobRecord, short_names, swept_parameters, tracks_in
 from sim.results import atomic_path
 
 
@@ -102,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     if x is None or y is None or x not in table.columns or y not in table.columns:
         print(f"error: choose --x and --y among the swept parameters {swept}", file=sys.stderr)
         return 2
-    name = f"heatmap_{x.rsplit('.', 1)[-1]}_{y.rsplit('.', 1)[-1]}.png"
+    short = short_names([x, y])
+    name = f"heatmap_{short[x]}_{short[y]}".replace(".", "_") + ".png"
     print(plot(table, x, y, (args.out or args.sweep_dir) / name, args.tracks))
     return 0
 

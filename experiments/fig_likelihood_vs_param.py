@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim import aggregate as sweep_aggregate
-from sim.aggregate import COMPLETE, JobRecord, swept_parameters, tracks_in
+from sim.aggregate import COMPLETE, JobRecord, short_names, swept_parameters, tracks_in
 from sim.results import atomic_path
 
 
@@ -69,9 +69,8 @@ def plot(table: pd.DataFrame, param: str, path: Path, tracks: list[str] | None =
         if labels is not None:
             ax.set_xticks(range(len(labels)), labels)
         key = key if isinstance(key, tuple) else (key,)
-        ax.set_title(
-            ", ".join(f"{o.rsplit('.', 1)[-1]}={k}" for o, k in zip(others, key, strict=True))
-        )
+        short = short_names([param, *others])
+        ax.set_title(", ".join(f"{short[o]}={k}" for o, k in zip(others, key, strict=True)))
         ax.set_xlabel(param)
         ax.set_ylim(0, 1.02)
         ax.grid(alpha=0.3)
@@ -100,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     if param is None or param not in table.columns:
         print(f"error: choose --param among the swept parameters {swept}", file=sys.stderr)
         return 2
-    out = (args.out or args.sweep_dir) / f"likelihood_vs_{param.rsplit('.', 1)[-1]}.png"
+    out = (args.out or args.sweep_dir) / f"likelihood_vs_{param.replace('.', '_')}.png"
     print(plot(table, param, out, args.tracks))
     return 0
 

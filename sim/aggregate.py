@@ -316,14 +316,31 @@ def aggregate_sweep(sweep_dir: Path | str, out_dir: Path | str | None = None) ->
     return SweepReport(sweep_dir, table, paths)
 
 
+def short_names(keys: list[str]) -> dict[str, str]:
+    """The shortest dotted suffix of each key that tells it from the others.
+
+    ``negotiator.canada.strategy`` and ``negotiator.united_states.strategy`` become
+    ``canada.strategy`` and ``united_states.strategy``; ``scenario.linkage`` becomes ``linkage``.
+    """
+    names = {}
+    for key in keys:
+        parts = key.split(".")
+        for n in range(1, len(parts) + 1):
+            name = ".".join(parts[-n:])
+            if not any(o != key and (o == name or o.endswith("." + name)) for o in keys):
+                break
+        names[key] = name
+    return names
+
+
 def point_labels(table: pd.DataFrame, params: list[str] | None = None) -> list[str]:
     """A short label per row from its swept parameters, e.g. ``linkage=True, seed=3``."""
     params = swept_parameters(table) if params is None else params
     if not params:
         return [f"job {j}" for j in table["job"]]
+    short = short_names(params)
     return [
-        ", ".join(f"{p.rsplit('.', 1)[-1]}={row[p]}" for p in params)
-        for _, row in table[params].iterrows()
+        ", ".join(f"{short[p]}={row[p]}" for p in params) for _, row in table[params].iterrows()
     ]
 
 

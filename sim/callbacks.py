@@ -10,7 +10,6 @@ that launched the sweep, whatever the launcher. Single runs are left alone.
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,17 +24,23 @@ log = logging.getLogger(__name__)
 
 _BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
 _last_report: SweepReport | None = None
+_last_error: str | None = None
 
 
 def reset_sweep_report() -> None:
-    """Forget the report of an earlier multirun in this process."""
-    global _last_report
-    _last_report = None
+    """Forget the outcome of an earlier multirun in this process."""
+    global _last_report, _last_error
+    _last_report, _last_error = None, None
 
 
 def sweep_report() -> SweepReport | None:
     """The aggregate of the last multirun that ended in this process, if any."""
     return _last_report
+
+
+def sweep_error() -> str | None:
+    """Why the last multirun's aggregation failed, if it did."""
+    return _last_error
 
 
 def expected_jobs(config: DictConfig) -> list[list[str]] | None:
@@ -69,15 +74,13 @@ class SweepCallback(Callback):
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Aggregate the sweep directory and report failed or missing jobs."""
-        global _last_report
+        global _last_report, _last_error
         sweep_dir = Path(str(config.hydra.sweep.dir))
         try:
             report = aggregate_sweep(sweep_dir)
-        except Exception as exc:  # Hydra would turn it into a warning; say it plainly
-            print(
-                f"sweep aggregate failed for {sweep_dir}: {type(exc).__name__}: {exc}",
-                file=sys.stderr,
-            )
-            raise
+        except Exception as exc:  # Hydra would only warn; record it so the exit status shows it
+            _last_error = f"aggregating {sweep_dir} failed: {type(exc).__name__}: {exc}"
+            log.exception(_last_error)
+            return
         _last_report = report
         print(f"sweep aggregate: {report.describe()}")

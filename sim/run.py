@@ -177,7 +177,10 @@ def main() -> None:
     except (HydraException, OmegaConfBaseException) as exc:
         print(f"config error: {one_line_error(exc)}", file=sys.stderr)
         sys.exit(2)
-    report = callbacks.sweep_report()
+    report, error = callbacks.sweep_report(), callbacks.sweep_error()
+    if error is not None:
+        print(f"sweep error: {error}", file=sys.stderr)
+        sys.exit(1)
     if report is not None and not report.is_complete:
         print(f"sweep incomplete: {report.headline()}", file=sys.stderr)
         sys.exit(1)

@@ -183,3 +183,16 @@ def test_jobs_file_round_trips(tmp_path: Path) -> None:
     write_jobs_file(tmp_path, [["seed=1"], ["seed=2", "+experiment=x"]])
     assert read_jobs_file(tmp_path) == {0: ["seed=1"], 1: ["seed=2", "+experiment=x"]}
     assert read_jobs_file(tmp_path / "nowhere") is None
+
+
+def test_a_failed_aggregation_is_recorded_for_the_exit_status(tmp_path: Path) -> None:
+    from sim import callbacks
+
+    callbacks.reset_sweep_report()
+    config = OmegaConf.create({"hydra": {"sweep": {"dir": str(tmp_path / "gone")}}})
+    callbacks.SweepCallback().on_multirun_end(config)
+    assert callbacks.sweep_report() is None
+    error = callbacks.sweep_error()
+    assert error is not None and "FileNotFoundError" in error
+    callbacks.reset_sweep_report()
+    assert callbacks.sweep_error() is None

@@ -167,7 +167,7 @@ def test_figure_scripts_draw_the_sweep(joblib_sweep: Path, tmp_path: Path) -> No
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
     assert pngs == [
         "heatmap_linkage_suspension_hazard_per_week.png",
-        "likelihood_vs_suspension_hazard_per_week.png",
+        "likelihood_vs_protocol_suspension_hazard_per_week.png",
         "tariff_distributions.png",
         "time_to_deal.png",
     ]
