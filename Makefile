@@ -18,7 +18,7 @@ for c in "$${PYTHON:-}" python3.12 python3.13 python3 \
 done; exit 1
 endef
 
-.PHONY: run test test-slow lint bench venv clean lock
+.PHONY: run test test-slow test-cluster lint bench venv venv-reset clean lock
 run: $(STAMP)
 	$(PY) -m sim.run
 
@@ -27,6 +27,16 @@ test: $(STAMP)
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -m slow
+
+# Sweeps on a local Ray cluster bound to 127.0.0.1. Installs the optional `ray` extra into the venv
+# (hydra-ray-launcher pins cloudpickle < 3, so cloudpickle and joblib move below the lock's pins;
+# `make venv-reset` puts them back).
+test-cluster: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,ray]'
+	$(PY) -m pytest -m cluster
+
+venv-reset:
+	$(PY) -m pip install --quiet -c $(LOCK) -e '.[dev]'
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check sim tests experiments benchmarks

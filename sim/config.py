@@ -384,6 +384,10 @@ class RunConfig:
         batch_size: Replicates simulated together by one Mesa model.
         n_workers: Worker processes; 0 means one per CPU core.
         progress: Show a progress bar for long runs.
+        precision: Adaptive replication: keep adding batches of replicates until every deal
+            likelihood's 95% interval has a half-width <= ``precision`` (``None``: off; run
+            exactly ``n_replicates``).
+        max_replicates: Adaptive replication stops here even if the precision is not reached.
     """
 
     scenario: ScenarioConfig = MISSING
@@ -395,6 +399,8 @@ class RunConfig:
     batch_size: int = 2_000
     n_workers: int = 1
     progress: bool = True
+    precision: float | None = None
+    max_replicates: int = 100_000
 
 
 PRESET_BETA: dict[StrategyName, float] = {

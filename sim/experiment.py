@@ -64,14 +64,17 @@ class Experiment:
         return model.outcome_columns()
 
 
-def plan_batches(n_replicates: int, batch_size: int, n_workers: int) -> list[IntArray]:
-    """Split replicate indices into batches; at least a few per worker so loads balance."""
+def plan_batches(
+    n_replicates: int, batch_size: int, n_workers: int, first: int = 0
+) -> list[IntArray]:
+    """Split replicate indices ``first .. first + n_replicates - 1`` into batches.
+
+    There are at least a few batches per worker, so loads balance.
+    """
     per_worker = math.ceil(n_replicates / max(n_workers * 4, 1)) if n_workers > 1 else batch_size
     size = max(1, min(batch_size, per_worker))
-    return [
-        np.arange(s, min(s + size, n_replicates), dtype=np.int64)
-        for s in range(0, n_replicates, size)
-    ]
+    stop = first + n_replicates
+    return [np.arange(s, min(s + size, stop), dtype=np.int64) for s in range(first, stop, size)]
 
 
 def resolve_workers(n_workers: int) -> int:
@@ -116,8 +119,9 @@ def run_replicates(
     batch_size: int,
     n_workers: int = 1,
     progress: bool = False,
+    first: int = 0,
 ) -> pd.DataFrame:
-    """Simulate replicates ``0 .. n_replicates - 1`` and return the tidy outcome table.
+    """Simulate replicates ``first .. first + n_replicates - 1`` and return the outcome table.
 
     Args:
         experiment: What to simulate.
@@ -125,12 +129,14 @@ def run_replicates(
         batch_size: Replicates per Mesa model.
         n_workers: Worker processes (0 = all cores).
         progress: Show a progress bar if the run takes more than about two seconds.
+        first: Index of the first replicate (to extend a run: replicate ``i`` is the same
+            whichever call simulates it).
 
     Returns:
         One row per replicate and track, sorted by replicate then track.
     """
     workers = resolve_workers(n_workers)
-    batches = plan_batches(n_replicates, batch_size, workers)
+    batches = plan_batches(n_replicates, batch_size, workers, first)
     parts: list[Columns] = []
     with tqdm(
         total=n_replicates, unit="rep", disable=not progress, delay=2.0, desc="replicates"
@@ -163,7 +169,7 @@ def outcomes_frame(compiled: CompiledScenario, seed: int, cols: Columns) -> pd.D
         "replicate": cols["replicate"],
         "seed": np.full(track_codes.size, seed, dtype=np.int64),
         "track": pd.Categorical.from_codes(
-            track_codes, categories=[t.name for t in compiled.tracks]
+            track_codes, categories=pd.Index([t.name for t in compiled.tracks])
         ),
         "agreed": agreed,
         "agreement_week": pd.Series(week).astype("Int64").mask(week == NO_WEEK).array,
@@ -209,7 +215,7 @@ def _option_columns(
             if name in track.issues:
                 rows = track_codes == k
                 codes[rows] = track.outcomes[outcome[rows], track.issues.index(name)]
-        out[f"option_{name}"] = pd.Categorical.from_codes(codes, categories=list(issue.options))
+        out[f"option_{name}"] = pd.Categorical.from_codes(codes, categories=pd.Index(issue.options))
         if issue.rates:
             rate_table = np.array([issue.rates.get(o, np.nan) for o in issue.options] + [np.nan])
             out[f"rate_{name}"] = rate_table[codes]  # code -1 picks the trailing NaN

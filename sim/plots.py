@@ -194,3 +194,61 @@ def plot_outcomes_over_frontier(
     ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
     ax.set_title(title or f"Agreements over the outcome space ({agreed.shape[0]:,} agreements)")
     return _save(fig, path)
+
+
+def plot_trace(trace: pd.DataFrame, outcome: pd.DataFrame, n_weeks: int, path: Path) -> Path:
+    """One replicate's negotiation: utility of every offer over the weeks, one panel per track.
+
+    Each proposer's offers are drawn twice, as worth to itself (solid) and to the other party
+    (dotted); an accepted offer is marked with a star, and each party's reservation value on
+    the track is a thin horizontal line.
+    """
+    tracks = [str(t) for t in outcome["track"]]
+    parties = [c.removeprefix("utility_") for c in outcome.columns if c.startswith("utility_")]
+    colours = dict(zip(parties, ["#C44E52", "#4C72B0", "#55A868", "#8172B2"], strict=False))
+    fig, axes = plt.subplots(
+        len(tracks), 1, figsize=(8, 2.0 * len(tracks) + 0.9), sharex=True, squeeze=False
+    )
+    for ax, track in zip(axes[:, 0], tracks, strict=True):
+        rows = (
+            trace[(trace["track"] == track) & (trace["event"] == "offer")] if len(trace) else trace
+        )
+        final = outcome[outcome["track"].astype(str) == track].iloc[0]
+        for party in parties:
+            ax.axhline(final[f"reservation_{party}"], color=colours.get(party), lw=0.6, alpha=0.6)
+        for proposer in parties:
+            offers = rows[rows["proposer"] == proposer] if len(rows) else rows
+            if offers.empty:
+                continue
+            for party in parties:
+                ax.plot(
+                    offers["week"],
+                    offers[f"utility_{party}"],
+                    ls="-" if party == proposer else ":",
+                    marker=".",
+                    ms=3,
+                    color=colours.get(proposer),
+                    label=f"{proposer}'s offers, worth to {party}",
+                )
+            accepted = offers[offers["accepted"]]
+            for party in parties:
+                ax.plot(
+                    accepted["week"],
+                    accepted[f"utility_{party}"],
+                    ls="none",
+                    marker="*",
+                    ms=12,
+                    color=colours.get(proposer),
+                    markeredgecolor="black",
+                )
+        verdict = f"deal in week {final['agreement_week']}" if final["agreed"] else "no deal"
+        ax.set_title(f"{track.replace('_', ' ')}: {verdict}", fontsize=9)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_ylabel("utility")
+    axes[-1, 0].set_xlim(-0.5, n_weeks - 0.5)
+    axes[-1, 0].set_xlabel("week of the talks (star: accepted offer; lines: reservation values)")
+    if axes[0, 0].get_legend_handles_labels()[0]:
+        axes[0, 0].legend(loc="lower left", ncol=2, fontsize=6, framealpha=0.8)
+    replicate = int(outcome["replicate"].iloc[0])
+    fig.suptitle(f"Replicate {replicate}: offers week by week", fontsize=11)
+    return _save(fig, path)

@@ -28,6 +28,16 @@ def validate_run(cfg: RunConfig) -> None:
     require(cfg.batch_size >= 1, "batch_size", cfg.batch_size, "must be an integer >= 1")
     require(cfg.n_workers >= 0, "n_workers", cfg.n_workers, "must be >= 0 (0 = all cores)")
     require(cfg.seed >= 0, "seed", cfg.seed, "must be an integer >= 0")
+    if cfg.precision is not None:
+        require(
+            0.0 < cfg.precision < 0.5, "precision", cfg.precision, "must be in (0, 0.5) or null"
+        )
+        require(
+            cfg.max_replicates >= cfg.n_replicates,
+            "max_replicates",
+            cfg.max_replicates,
+            f"must be >= n_replicates ({cfg.n_replicates})",
+        )
     validate_scenario(cfg.scenario)
     validate_politics(cfg.scenario)
     validate_protocol(cfg.protocol, cfg.scenario)

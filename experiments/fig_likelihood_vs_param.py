@@ -1,0 +1,108 @@
+"""Deal likelihood against a swept parameter: one line per track with its 95% interval band.
+
+    python experiments/fig_likelihood_vs_param.py SWEEP_DIR [--param KEY] [--out DIR]
+
+``--param`` defaults to the sweep's only swept parameter; any other swept parameter gives one
+panel per value. Intervals are the runs' Wilson intervals (``scipy.stats.binomtest``).
+Writes ``<out>/likelihood_vs_<param>.png`` (``--out`` defaults to the sweep directory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from sim import aggregate as sweep_aggregate
+from sim.aggregate import COMPLETE, JobRecord, short_names, swept_parameters, tracks_in
+from sim.results import atomic_path
+
+
+def load_runs(sweep_dir: Path) -> list[JobRecord]:
+    return sweep_aggregate.load_runs(sweep_dir)
+
+
+def aggregate(records: list[JobRecord]) -> pd.DataFrame:
+    """The aggregate table's complete jobs."""
+    table = sweep_aggregate.aggregate(records)
+    return table[table["status"] == COMPLETE].reset_index(drop=True)
+
+
+def axis_values(values: pd.Series) -> tuple[np.ndarray, list[str] | None]:
+    """Numbers for an axis: numeric values as they are, ISO dates as dates, others as categories.
+
+    Returns the positions and, for categories, their tick labels.
+    """
+    if values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)).all():
+        return values.to_numpy(dtype=float), None
+    as_dates = pd.to_datetime(values, errors="coerce", format="ISO8601")
+    if as_dates.notna().all():
+        return as_dates.to_numpy(), None
+    labels = sorted({str(v) for v in values})
+    return values.map(lambda v: labels.index(str(v))).to_numpy(dtype=float), labels
+
+
+def plot(table: pd.DataFrame, param: str, path: Path, tracks: list[str] | None = None) -> Path:
+    tracks = tracks or tracks_in(table)
+    others = [p for p in swept_parameters(table) if p != param]
+    groups = list(table.groupby(others, sort=True)) if others else [((), table)]
+    fig, axes = plt.subplots(
+        1, len(groups), figsize=(6 * len(groups), 4.2), squeeze=False, sharey=True
+    )
+    for ax, (key, rows) in zip(axes[0], groups, strict=True):
+        x, labels = axis_values(rows[param])
+        order = np.argsort(x, kind="stable")
+        for track in tracks:
+            p = rows[f"deal_likelihood/{track}"].to_numpy()[order]
+            low = rows[f"ci_low/{track}"].to_numpy()[order]
+            high = rows[f"ci_high/{track}"].to_numpy()[order]
+            (line,) = ax.plot(x[order], p, marker="o", label=track.replace("_", " "))
+            ax.fill_between(x[order], low, high, color=line.get_color(), alpha=0.2, lw=0)
+        if labels is not None:
+            ax.set_xticks(range(len(labels)), labels)
+        key = key if isinstance(key, tuple) else (key,)
+        short = short_names([param, *others])
+        ax.set_title(", ".join(f"{short[o]}={k}" for o, k in zip(others, key, strict=True)))
+        ax.set_xlabel(param)
+        ax.set_ylim(0, 1.02)
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("deal likelihood (95% interval)")
+    axes[0, -1].legend(fontsize=8, loc="best")
+    fig.suptitle(f"Deal likelihood against {param}", fontsize=11)
+    if np.issubdtype(x.dtype, np.datetime64):
+        fig.autofmt_xdate()
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=130, format="png")
+    plt.close(fig)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sweep_dir", type=Path)
+    parser.add_argument("--param", help="the swept parameter on the x axis (a config key)")
+    parser.add_argument("--tracks", nargs="+", help="tracks to draw (default: all)")
+    parser.add_argument("--out", type=Path, help="output folder (default: the sweep directory)")
+    args = parser.parse_args(argv)
+    table = aggregate(load_runs(args.sweep_dir))
+    swept = swept_parameters(table)
+    param = args.param or (swept[0] if len(swept) == 1 else None)
+    if param is None or param not in table.columns:
+        print(f"error: choose --param among the swept parameters {swept}", file=sys.stderr)
+        return 2
+    out = (args.out or args.sweep_dir) / f"likelihood_vs_{param.replace('.', '_')}.png"
+    print(plot(table, param, out, args.tracks))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""Time to deal: Kaplan-Meier survival curves per track, censored at the deadline.
+
+    python experiments/fig_time_to_deal.py DIR [--tracks T ...] [--out DIR]
+
+``DIR`` is a sweep directory (one curve per sweep point) or a single run directory. The curve is
+the share of replicates still without a deal after each week of talks; a replicate without a deal
+is censored at the deadline (``scipy.stats.ecdf`` on ``scipy.stats.CensoredData``). With at most
+four curves per panel the 95% confidence band is drawn too. Writes ``<out>/time_to_deal.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim import aggregate as sweep_aggregate
+from sim.aggregate import COMPLETE, JobRecord, point_labels
+from sim.results import atomic_path
+
+ALL_TRACKS = "all_tracks"
+
+
+def load_runs(directory: Path) -> list[JobRecord]:
+    """The complete jobs of a sweep directory, or the run itself for a run directory."""
+    if (directory / ".hydra" / "config.yaml").exists():
+        return [sweep_aggregate.load_job(directory)]
+    return sweep_aggregate.load_runs(directory)
+
+
+def aggregate(records: list[JobRecord]) -> pd.DataFrame:
+    """Per complete job and track: weeks to deal (or to the deadline) and whether a deal came.
+
+    Columns: ``label`` (the sweep point), ``track``, ``weeks`` (weeks of talks until the deal,
+    counting the week of the deal, or the number of weeks to the deadline) and ``is_deal``.
+    The pseudo-track ``all_tracks`` is the time until the last track closes.
+    """
+    records = [r for r in records if r.status == COMPLETE and r.job_dir is not None]
+    table = sweep_aggregate.aggregate(records)
+    labels = point_labels(table) if len(table) > 1 else ["run"]
+    parts = []
+    for record, label in zip(records, labels, strict=True):
+        assert record.job_dir is not None and record.summary is not None
+        n_weeks = int(record.summary["n_weeks"])
+        out = sweep_aggregate.load_outcomes(
+            record.job_dir, ["replicate", "track", "agreed", "agreement_week"]
+        )
+        out["track"] = out["track"].astype(str)
+        every = out.groupby("replicate").agg(
+            agreed=("agreed", "all"), agreement_week=("agreement_week", "max")
+        )
+        every = every.reset_index().assign(track=ALL_TRACKS)
+        out = pd.concat([out, every], ignore_index=True)
+        weeks = out["agreement_week"].astype("Float64").fillna(n_weeks - 1).to_numpy(dtype=float)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "label": label,
+                    "track": out["track"],
+                    "weeks": np.where(out["agreed"], weeks + 1.0, float(n_weeks)),
+                    "is_deal": out["agreed"].to_numpy(dtype=bool),
+                    "n_weeks": n_weeks,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def survival(weeks: np.ndarray, is_deal: np.ndarray) -> Any:
+    """Kaplan-Meier estimate of the share still without a deal (an ``ECDFResult``).
+
+    ``None`` if there is no deal at all (the curve stays at 1).
+    """
+    if not is_deal.any():
+        return None
+    data = stats.CensoredData(uncensored=weeks[is_deal], right=weeks[~is_deal])
+    return stats.ecdf(data)
+
+
+def plot(data: pd.DataFrame, path: Path, tracks: list[str] | None = None) -> Path:
+    tracks = tracks or list(dict.fromkeys(data["track"]))
+    labels = list(dict.fromkeys(data["label"]))
+    ncols = min(len(tracks), 2)
+    nrows = -(-len(tracks) // ncols)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(6 * ncols, 3.6 * nrows),
+        squeeze=False,
+        sharey=True,
+        layout="constrained",
+    )
+    for ax, track in zip(axes.flat, tracks, strict=False):
+        for label in labels:
+            rows = data[(data["track"] == track) & (data["label"] == label)]
+            if rows.empty:
+                continue
+            n_weeks = int(rows["n_weeks"].iloc[0])
+            result = survival(rows["weeks"].to_numpy(), rows["is_deal"].to_numpy())
+            if result is None:
+                ax.step([0, n_weeks], [1, 1], where="post", label=label)
+                continue
+            x = np.r_[0.0, result.sf.quantiles, n_weeks]
+            y = np.r_[1.0, result.sf.probabilities, result.sf.probabilities[-1]]
+            (line,) = ax.step(x, y, where="post", label=label)
+            if len(labels) <= 4:
+                with warnings.catch_warnings():  # undefined where the estimate reaches 0
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    band = result.sf.confidence_interval(confidence_level=0.95)
+                lo = np.r_[1.0, band.low.probabilities, band.low.probabilities[-1]]
+                hi = np.r_[1.0, band.high.probabilities, band.high.probabilities[-1]]
+                ax.fill_between(x, lo, hi, step="post", color=line.get_color(), alpha=0.15, lw=0)
+        ax.set_title(track.replace("_", " "), fontsize=10)
+        ax.set_xlabel("weeks of talks (curves end at the deadline)")
+        ax.set_ylim(0, 1.02)
+        ax.grid(alpha=0.3)
+    for ax in list(axes.flat)[len(tracks) :]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("share without a deal")
+    axes.flat[0].legend(fontsize=7, loc="lower left")
+    fig.suptitle("Time to deal (Kaplan-Meier, censored at the deadline)", fontsize=11)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=130, format="png")
+    plt.close(fig)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("directory", type=Path, help="a sweep directory or a run directory")
+    parser.add_argument("--tracks", nargs="+", help="tracks to draw (default: all)")
+    parser.add_argument("--out", type=Path, help="output folder (default: the directory)")
+    args = parser.parse_args(argv)
+    records = [r for r in load_runs(args.directory) if r.status == COMPLETE]
+    if not records:
+        print(f"error: {args.directory}: no complete run", file=sys.stderr)
+        return 2
+    print(plot(aggregate(records), (args.out or args.directory) / "time_to_deal.png", args.tracks))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

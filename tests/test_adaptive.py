@@ -1,0 +1,58 @@
+"""Adaptive replication: stops at the target precision or the cap; equals a fixed-size run."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+from omegaconf import OmegaConf
+
+from sim.adaptive import half_widths, run_adaptive
+from sim.analysis.likelihood import deal_likelihoods
+from sim.config import RunConfig, validate
+from sim.experiment import run_replicates
+from sim.run import build_experiment
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def base_cfg() -> RunConfig:
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
+        cfg = OmegaConf.to_object(compose("config", overrides=["progress=false"]))
+    GlobalHydra.instance().clear()
+    assert isinstance(cfg, RunConfig)
+    return cfg
+
+
+def test_adaptive_run_equals_a_fixed_run_of_the_same_size(base_cfg: RunConfig) -> None:
+    cfg = dataclasses.replace(
+        base_cfg, n_replicates=100, batch_size=64, precision=0.05, max_replicates=3000
+    )
+    validate(cfg)
+    experiment = build_experiment(cfg)
+    outcomes, report = run_adaptive(experiment, cfg)
+    assert report.is_reached and report.rounds >= 2
+    assert report.totals[0] == 100 and list(report.totals) == sorted(set(report.totals))
+    assert (half_widths(deal_likelihoods(outcomes)) <= 0.05).all()
+    # one round fewer would not have been enough
+    previous = outcomes[outcomes["replicate"] < report.totals[-2]]
+    assert (half_widths(deal_likelihoods(previous)) > 0.05).any()
+    fixed = run_replicates(experiment, report.n_replicates, batch_size=500)
+    pd.testing.assert_frame_equal(outcomes.reset_index(drop=True), fixed)
+
+
+def test_adaptive_run_stops_at_the_cap(base_cfg: RunConfig) -> None:
+    cfg = dataclasses.replace(
+        base_cfg, n_replicates=100, batch_size=100, precision=0.001, max_replicates=250
+    )
+    outcomes, report = run_adaptive(build_experiment(cfg), cfg)
+    assert not report.is_reached
+    assert report.n_replicates == 250 and outcomes["replicate"].nunique() == 250
+    assert report.totals == (100, 250)  # the projection jumps straight to the cap
+    assert "stopped at max_replicates=250" in report.describe()

@@ -1,0 +1,204 @@
+"""Sweep machinery without subprocesses: presets, launcher configs, job bookkeeping."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+from omegaconf import DictConfig, OmegaConf
+
+import sim.run  # noqa: F401  (registers the config schemas)
+from sim.aggregate import parse_value
+from sim.callbacks import expected_jobs
+from sim.config import ConfigError, RunConfig, validate
+from sim.sweep import (
+    ERROR_FILE,
+    TRACEBACK_FILE,
+    config_hash,
+    read_jobs_file,
+    run_job,
+    write_jobs_file,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+PRESETS = sorted(p.stem for p in (ROOT / "conf" / "experiment").glob("*.yaml"))
+LAUNCHERS = {
+    "local_joblib": "JoblibLauncher",
+    "local_submitit": "LocalLauncher",
+    "slurm": "SlurmLauncher",
+}
+
+
+@pytest.fixture
+def hydra_conf() -> Iterator[None]:
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
+        yield
+    GlobalHydra.instance().clear()
+
+
+def to_run_config(cfg: DictConfig) -> RunConfig:
+    job = OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"])
+    run_cfg = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(RunConfig), job))
+    assert isinstance(run_cfg, RunConfig)
+    return run_cfg
+
+
+def test_the_research_presets_exist() -> None:
+    assert set(PRESETS) >= {
+        "deadline_pressure",
+        "history_reagan_ad",
+        "keystone_linkage",
+        "pipeline_conditions",
+        "ratification_threshold",
+        "strategy_pairings",
+        "us_volatility",
+    }
+
+
+def _apply(cfg: DictConfig, overrides: list[str], keys: DictConfig) -> DictConfig:
+    """The swept overrides of one point applied to a composed config (as a job composes them)."""
+    point = cfg.copy()
+    for override in overrides:
+        key, value = override.split("=", 1)
+        if key in keys:
+            OmegaConf.update(point, key, parse_value(value), merge=False)
+    return point
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_every_point_of_every_preset_composes_and_validates(hydra_conf: None, preset: str) -> None:
+    cfg = compose("config", overrides=[f"+experiment={preset}"], return_hydra_config=True)
+    job_cfg = compose("config", overrides=[f"+experiment={preset}"])
+    assert cfg.experiment_name == preset
+    assert 1000 <= cfg.n_replicates <= 5000
+    params = cfg.hydra.sweeper.params
+    if not params:  # a single-run preset (e.g. a replay of history): it must validate as is
+        point = OmegaConf.to_object(job_cfg)
+        assert isinstance(point, RunConfig)
+        validate(point)
+        return
+    for key in params:
+        assert OmegaConf.select(cfg, key, default="<missing>") != "<missing>", key
+    jobs = expected_jobs(cfg)
+    assert jobs is not None
+    n_points = 1
+    for values in params.values():
+        n_points *= len(str(values).split(","))
+    assert len(jobs) == n_points
+    swept = [o for o in jobs[0] if o.split("=", 1)[0] in params]
+    assert swept and all(o.split("=", 1)[0] in params for o in swept)
+    # every point, applied to the preset's config as the sweeper does, validates
+    for overrides in jobs:
+        point = OmegaConf.to_object(_apply(job_cfg, overrides, params))
+        assert isinstance(point, RunConfig)
+        validate(point)
+    # which is what Hydra composes for that point
+    assert OmegaConf.to_object(compose("config", overrides=jobs[-1])) == OmegaConf.to_object(
+        _apply(job_cfg, jobs[-1], params)
+    )
+
+
+def test_strategy_pairings_use_the_presets_betas(hydra_conf: None) -> None:
+    cfg = compose(
+        "config",
+        overrides=["+experiment=strategy_pairings", "negotiator.canada.strategy=conceder"],
+    )
+    run_cfg = to_run_config(cfg)
+    assert run_cfg.negotiator["canada"].beta is None  # so the Conceder preset (beta 5) applies
+
+
+@pytest.mark.parametrize("launcher", sorted(LAUNCHERS))
+def test_parallel_launchers_pin_one_replicate_worker_per_job(
+    hydra_conf: None, launcher: str
+) -> None:
+    cfg = compose("config", overrides=[f"hydra/launcher={launcher}"], return_hydra_config=True)
+    assert cfg.hydra.launcher._target_.endswith(LAUNCHERS[launcher])
+    assert cfg.n_workers == 1
+    if "cpus_per_task" in cfg.hydra.launcher:
+        assert cfg.hydra.launcher.cpus_per_task == 1
+    # an explicit choice still wins
+    cfg = compose("config", overrides=[f"hydra/launcher={launcher}", "n_workers=4"])
+    assert cfg.n_workers == 4
+
+
+def test_ray_launcher_config_reserves_one_cpu_per_job(hydra_conf: None) -> None:
+    pytest.importorskip("hydra_plugins.hydra_ray_launcher")
+    cfg = compose("config", overrides=["hydra/launcher=ray_cluster"], return_hydra_config=True)
+    assert cfg.hydra.launcher.ray.remote.num_cpus == 1 and cfg.n_workers == 1
+
+
+def test_run_and_sweep_directories_are_unique_to_the_microsecond(hydra_conf: None) -> None:
+    cfg = compose("config", return_hydra_config=True)
+    for key in ("run", "sweep"):
+        assert "%f" in OmegaConf.to_container(cfg.hydra[key])["dir"]  # type: ignore[index]
+
+
+def _config(hydra_conf: None, *overrides: str) -> RunConfig:
+    return to_run_config(compose("config", overrides=list(overrides)))
+
+
+def test_config_hash_ignores_speed_settings_only(hydra_conf: None) -> None:
+    base = _config(hydra_conf)
+    assert config_hash(base) == config_hash(dataclasses.replace(base, n_workers=8, progress=False))
+    assert config_hash(base) != config_hash(dataclasses.replace(base, seed=base.seed + 1))
+    assert config_hash(base) != config_hash(_config(hydra_conf, "scenario.linkage=false"))
+
+
+def _writes_summary(cfg: RunConfig, out_dir: Path) -> dict:
+    (out_dir / "summary.json").write_text(json.dumps({"seed": cfg.seed}))
+    return {"seed": cfg.seed}
+
+
+def _raises(cfg: RunConfig, out_dir: Path) -> dict:
+    raise RuntimeError("the model blew up\nin week 3")
+
+
+def test_run_job_stamps_skips_and_records_failures(hydra_conf: None, tmp_path: Path) -> None:
+    cfg = _config(hydra_conf)
+    first = run_job(cfg, tmp_path, _writes_summary, multirun=True)
+    assert first is not None and first["config_hash"] == config_hash(cfg)
+    # finished with the same config: skipped, even if the task would now fail
+    assert run_job(cfg, tmp_path, _raises, multirun=True) == first
+    # a different config is run again; in a sweep its failure is recorded, not raised
+    other = dataclasses.replace(cfg, seed=1)
+    assert run_job(other, tmp_path, _raises, multirun=True) is None
+    error = json.loads((tmp_path / ERROR_FILE).read_text())
+    assert error == {
+        "type": "RuntimeError",
+        "module": "builtins",
+        "message": "the model blew up in week 3",
+    }
+    assert "RuntimeError: the model blew up" in (tmp_path / TRACEBACK_FILE).read_text()
+    # a successful retry clears the failure
+    assert run_job(other, tmp_path, _writes_summary, multirun=True) is not None
+    assert not (tmp_path / ERROR_FILE).exists()
+    # a single run fails loudly and is never skipped
+    with pytest.raises(RuntimeError):
+        run_job(other, tmp_path, _raises, multirun=False)
+    with pytest.raises(ConfigError):
+        validate(dataclasses.replace(cfg, precision=0.7))
+
+
+def test_jobs_file_round_trips(tmp_path: Path) -> None:
+    write_jobs_file(tmp_path, [["seed=1"], ["seed=2", "+experiment=x"]])
+    assert read_jobs_file(tmp_path) == {0: ["seed=1"], 1: ["seed=2", "+experiment=x"]}
+    assert read_jobs_file(tmp_path / "nowhere") is None
+
+
+def test_a_failed_aggregation_is_recorded_for_the_exit_status(tmp_path: Path) -> None:
+    from sim import callbacks
+
+    callbacks.reset_sweep_report()
+    config = OmegaConf.create({"hydra": {"sweep": {"dir": str(tmp_path / "gone")}}})
+    callbacks.SweepCallback().on_multirun_end(config)
+    assert callbacks.sweep_report() is None
+    error = callbacks.sweep_error()
+    assert error is not None and "FileNotFoundError" in error
+    callbacks.reset_sweep_report()
+    assert callbacks.sweep_error() is None
