@@ -18,7 +18,7 @@ for c in "$${PYTHON:-}" python3.12 python3.13 python3 \
 done; exit 1
 endef
 
-.PHONY: run test test-slow test-cluster lint bench venv venv-reset clean lock
+.PHONY: run test test-slow test-cluster lint bench bench-compare venv venv-reset clean lock
 run: $(STAMP)
 	$(PY) -m sim.run
 
@@ -46,6 +46,22 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks.run_all
 
+# Workload 2 on NegMAS 0.16 next to this engine, in a separate venv (NegMAS is only a comparator).
+NEGMAS_VENV := .venv-negmas
+NEGMAS_STAMP := $(NEGMAS_VENV)/.installed
+
+bench-compare: $(STAMP) $(NEGMAS_STAMP)
+	$(PY) -m benchmarks.eight_issue --out benchmarks/out/eight_issue.json
+	$(NEGMAS_VENV)/bin/python benchmarks/negmas_compare.py --ours benchmarks/out/eight_issue.json
+
+$(NEGMAS_STAMP):
+	@if [ ! -x $(NEGMAS_VENV)/bin/python ]; then \
+	  PYBIN=$$( $(find_python) ) || { echo "error: no Python >= 3.12 found; set PYTHON=/path/to/python3.12" >&2; exit 1; }; \
+	  echo "creating $(NEGMAS_VENV) with $$PYBIN"; "$$PYBIN" -m venv $(NEGMAS_VENV); fi
+	$(NEGMAS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(NEGMAS_VENV)/bin/python -m pip install --quiet negmas==0.16.0
+	@touch $@
+
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml $(LOCK)
@@ -61,4 +77,4 @@ lock: $(STAMP)
 	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > $(LOCK)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(NEGMAS_VENV) .pytest_cache .mypy_cache .ruff_cache

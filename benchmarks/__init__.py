@@ -1,0 +1,1 @@
+"""Speed and memory benchmarks of the ensemble engine (``make bench``; see BENCHMARKS.md)."""
