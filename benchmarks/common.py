@@ -18,7 +18,7 @@ from omegaconf import OmegaConf
 
 from sim.config import RunConfig, register_configs, validate
 from sim.experiment import Experiment
-from sim.run import build_experiment
+from sim.factory import build_experiment
 
 REPO = Path(__file__).resolve().parent.parent
 CONF_DIR = REPO / "conf"

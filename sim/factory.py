@@ -39,6 +39,7 @@ from sim.config import (
     parse_date,
 )
 from sim.domain import CompiledScenario, Issue, Negotiator, Party, Scenario, Track, compile_scenario
+from sim.experiment import Experiment
 from sim.model import ProtocolSettings
 from sim.politics import CompiledPolitics, compile_politics
 
@@ -273,3 +274,15 @@ def compile_run(cfg: RunConfig) -> tuple[CompiledScenario, CompiledPolitics]:
     """Build and compile the scenario and its political layer (done once per run)."""
     compiled = compile_scenario(build_scenario(cfg.scenario, cfg.protocol))
     return compiled, compile_politics(compiled)
+
+
+def build_experiment(cfg: RunConfig) -> Experiment:
+    """Compile the scenario and build everything a replicate needs (once per run)."""
+    compiled, politics = compile_run(cfg)
+    return Experiment(
+        compiled=compiled,
+        politics=politics,
+        protocol=build_protocol(cfg.protocol, compiled),
+        strategies=build_strategies(cfg.negotiator, compiled),
+        seed=cfg.seed,
+    )

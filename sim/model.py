@@ -26,7 +26,7 @@ import numpy.typing as npt
 from sim.actors import EventKind
 from sim.agents.base import UTILITY_EPS, Negotiator, Strategy, TrackView
 from sim.agents.politicians import Coordinator, Leader, Stakeholder
-from sim.domain import CompiledScenario, CompiledTrack
+from sim.domain import CompiledScenario
 from sim.draws import DrawLayout, draw_batch
 from sim.politics import CompiledPolitics
 from sim.trace import TraceRecorder
@@ -160,7 +160,6 @@ class NegotiationModel(mesa.Model):
             self.pressure_rate[:, holder.party, :] += holder.pressure(
                 self.stakeholder_strength[:, g]
             )
-        self._pareto_cache: dict[tuple[int, int, int, int], IntArray] = {}
 
     def _init_state(self) -> None:
         n_tracks, n_reps = len(self.compiled.tracks), self.replicates.size
@@ -301,12 +300,6 @@ class NegotiationModel(mesa.Model):
         for s in np.unique(state[active]):  # at most 2**(conditions on the track) groups
             self._negotiate_round(k, np.flatnonzero(active & (state == s)), int(s))
 
-    def _pareto(self, k: int, state: int, me: int, opp: int, track: CompiledTrack) -> IntArray:
-        key = (k, state, me, opp)
-        if key not in self._pareto_cache:
-            self._pareto_cache[key] = track.best_for_opponent(me, opp)
-        return self._pareto_cache[key]
-
     def _view(self, k: int, state: int, idx: IntArray, me: int, opp: int, week: int) -> TrackView:
         track = self.politics.restricted[k][state]
         tau = min(week, self.n_weeks - 1) / max(self.n_weeks - 1, 1)
@@ -321,7 +314,7 @@ class NegotiationModel(mesa.Model):
             n_rounds=self.n_weeks,
             time=np.minimum(tau + boost, 1.0),
             reservation=self.reservation[idx, me, k],
-            pareto_table=self._pareto(k, state, me, opp, track),
+            pareto_table=self.politics.pareto[(k, state, me, opp)],
             history=self.offer_history[k, :, : self.week + 1],
             replicates=idx,
             discount=self.discounts.get(me, 1.0),

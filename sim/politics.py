@@ -36,6 +36,7 @@ from sim.domain import (
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,15 @@ class CompiledPolitics:
         stake: ``(n_stakeholders, n_tracks)`` whether a stakeholder has a stake in a track.
         track_conditions: Per track, indices of the conditions its options may require.
         restricted: Per track, the offer tables for each bitmask over ``track_conditions``.
+        pareto: ``(track, state, me, opponent)`` -> the opponent's favourite outcome among my
+            ``k + 1`` best feasible ones (:meth:`CompiledTrack.best_for_opponent`), once per run.
     """
 
     ratify_probability: tuple[FloatArray, ...]
     stake: BoolArray
     track_conditions: tuple[tuple[int, ...], ...]
     restricted: tuple[tuple[CompiledTrack, ...], ...]
+    pareto: dict[tuple[int, int, int, int], IntArray]
 
 
 def _stakeholder_as_party(s: Stakeholder) -> Party:
@@ -177,9 +181,19 @@ def compile_politics(compiled: CompiledScenario) -> CompiledPolitics:
             tables.append(restrict(track, feasible) if len(needed) else track)
         track_conditions.append(tuple(needed))
         restricted.append(tuple(tables))
+    n_parties = len(scenario.parties)
+    pareto = {
+        (k, state, me, opp): table.best_for_opponent(me, opp)
+        for k, tables in enumerate(restricted)
+        for state, table in enumerate(tables)
+        for me in range(n_parties)
+        for opp in range(n_parties)
+        if me != opp
+    }
     return CompiledPolitics(
         ratify_probability=ratify,
         stake=stake,
         track_conditions=tuple(track_conditions),
         restricted=tuple(restricted),
+        pareto=pareto,
     )

@@ -27,8 +27,8 @@ from omegaconf.errors import OmegaConfBaseException
 from sim import plots
 from sim.config import ConfigError, RunConfig, validate
 from sim.experiment import outcomes_frame
+from sim.factory import build_experiment
 from sim.results import atomic_path, write_parquet
-from sim.run import build_experiment
 from sim.sweep import SUMMARY_FILE, config_hash, read_json
 
 

@@ -15,41 +15,29 @@ import sys
 import time
 from dataclasses import fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import hydra
-import pandas as pd
 from hydra.core.hydra_config import HydraConfig
 from hydra.errors import HydraException, OverrideParseException
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
-from sim import callbacks
-from sim.adaptive import simulate_outcomes
 from sim.config import ConfigError, RunConfig, register_configs, validate
-from sim.experiment import Experiment, resolve_workers
-from sim.factory import build_protocol, build_strategies, compile_run
-from sim.report import jsonable, write_outputs
-from sim.results import build_manifest, write_json
 from sim.sweep import run_job
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The simulation stack (Mesa, pandas, scipy, matplotlib) is imported inside the functions that use
+# it: worker processes re-import this entry module, and a light import is what keeps their start-up
+# short.
 
 register_configs()
 
 #: The config directory (``conf/`` next to the ``sim`` package).
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
-
-
-def build_experiment(cfg: RunConfig) -> Experiment:
-    """Compile the scenario and build everything a replicate needs (once per run)."""
-    compiled, politics = compile_run(cfg)
-    return Experiment(
-        compiled=compiled,
-        politics=politics,
-        protocol=build_protocol(cfg.protocol, compiled),
-        strategies=build_strategies(cfg.negotiator, compiled),
-        seed=cfg.seed,
-    )
 
 
 def format_summary(summary: pd.DataFrame) -> str:
@@ -75,6 +63,14 @@ def execute(cfg: RunConfig, out_dir: Path) -> dict[str, Any]:
     Returns:
         The summary written to ``summary.json``.
     """
+    import pandas as pd
+
+    from sim.adaptive import simulate_outcomes
+    from sim.experiment import resolve_workers
+    from sim.factory import build_experiment
+    from sim.report import jsonable, write_outputs
+    from sim.results import build_manifest, write_json
+
     started = time.perf_counter()
     experiment = build_experiment(cfg)
     outcomes, adaptive = simulate_outcomes(experiment, cfg)
@@ -163,6 +159,8 @@ def main() -> None:
     """Run the Hydra app; config mistakes exit with status 2 and one line on stderr."""
     # Let config exceptions reach us instead of Hydra's multi-line report.
     os.environ["HYDRA_FULL_ERROR"] = "1"
+    from sim import callbacks
+
     callbacks.reset_sweep_report()
     try:
         _app()

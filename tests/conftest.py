@@ -31,7 +31,7 @@ from sim.config import (
     validate,
 )
 from sim.experiment import Experiment
-from sim.run import build_experiment
+from sim.factory import build_experiment
 
 REPO = Path(__file__).resolve().parent.parent
 CONF_DIR = REPO / "conf"

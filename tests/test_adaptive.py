@@ -15,7 +15,7 @@ from sim.adaptive import half_widths, run_adaptive
 from sim.analysis.likelihood import deal_likelihoods
 from sim.config import RunConfig, validate
 from sim.experiment import run_replicates
-from sim.run import build_experiment
+from sim.factory import build_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from sim.experiment import run_replicates
-from sim.run import build_experiment
+from sim.factory import build_experiment
 from tests.conftest import compose_run_config, single_issue_config
 
 N = 1500
