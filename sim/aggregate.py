@@ -35,7 +35,7 @@ AGGREGATE_NAME = "aggregate"
 COMPLETE, FAILED, MISSING = "complete", "failed", "missing"
 TRACK_METRICS = ("deal_likelihood", "ci_low", "ci_high", "mean_agreement_week")
 #: Summary keys whose numbers are copied into the table when present (bargaining-theory figures).
-EXTRA_SUMMARY_PREFIXES = ("pareto", "nash", "adaptive")
+EXTRA_SUMMARY_PREFIXES = ("efficiency", "concessions_granted", "politics", "adaptive")
 #: Columns before the parameter columns, and after them (before the results).
 BASE_COLUMNS = ("job", "status", "job_dir", "overrides")
 JOB_COLUMNS = ("config_hash", "error_type", "error_message")
@@ -174,10 +174,10 @@ def _flatten(prefix: str, value: Any, out: dict[str, float]) -> None:
             _flatten(f"{prefix}/{k}", v, out)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            label = item.get("track", i) if isinstance(item, dict) else i
-            rest = (
-                {k: v for k, v in item.items() if k != "track"} if isinstance(item, dict) else item
-            )
+            keys = ("track", "issue") if isinstance(item, dict) else ()
+            key = next((k for k in keys if k in item), None)
+            label = item[key] if key is not None else i
+            rest = {k: v for k, v in item.items() if k != key} if key is not None else item
             _flatten(f"{prefix}/{label}", rest, out)
 
 

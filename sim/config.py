@@ -35,8 +35,10 @@ class IssueKind(Enum):
 class StrategyName(Enum):
     """Negotiation strategies (one module each under ``sim/agents/``).
 
-    ``time_dependent`` and its presets ``boulware``/``linear``/``conceder`` (which fix ``beta``
-    unless it is set): Faratin et al.'s time-dependent tactics. ``relative_tit_for_tat`` and
+    ``time_dependent`` (with its own ``beta``) and the presets ``boulware`` (beta 0.2),
+    ``linear`` (1) and ``conceder`` (5), which always use their preset beta and ignore ``beta``
+    (so ``negotiator.canada.strategy=boulware`` means Boulware whatever the YAML's ``beta``):
+    Faratin et al.'s time-dependent tactics. ``relative_tit_for_tat`` (alias ``tit_for_tat``) and
     ``absolute_tit_for_tat``: imitative tactics mirroring the opponent's last concession.
     ``hardliner``: demands its ``floor`` and never concedes. ``rubinstein``: the subgame-perfect
     agent of Rubinstein's discounted alternating-offers game (validation; needs ``discount < 1``).
@@ -47,6 +49,7 @@ class StrategyName(Enum):
     linear = "linear"
     conceder = "conceder"
     relative_tit_for_tat = "relative_tit_for_tat"
+    tit_for_tat = "relative_tit_for_tat"  # alias
     absolute_tit_for_tat = "absolute_tit_for_tat"
     hardliner = "hardliner"
     rubinstein = "rubinstein"
@@ -338,8 +341,9 @@ class NegotiatorConfig:
 
     Attributes:
         strategy: Strategy name; presets boulware (beta 0.2), linear (1) and conceder (5).
-        beta: Concession exponent (> 0); ``None`` takes the preset's value. ``beta < 1`` is
-            Boulware, ``beta > 1`` Conceder; NegMAS's ``u(t) = 1 - t**e`` has ``e = 1 / beta``.
+        beta: Concession exponent (> 0) of ``time_dependent`` (presets use their own).
+            ``beta < 1`` is Boulware, ``beta > 1`` Conceder; NegMAS's ``u(t) = 1 - t**e`` has
+            ``e = 1 / beta``.
         tactic: Time-dependent curve, polynomial or exponential.
         kappa: Initial concession in [0, 1): the aspiration starts at ``1 - kappa`` of the range
             (tit-for-tat: its opening offer). The exponential tactic needs ``kappa`` in (0, 1).
@@ -432,7 +436,8 @@ def validate(cfg: RunConfig) -> None:
 
 
 def effective_beta(n: NegotiatorConfig) -> float:
-    """The concession exponent a negotiator config resolves to."""
-    if n.beta is not None:
-        return n.beta
-    return PRESET_BETA[n.strategy]
+    """The concession exponent a negotiator config resolves to (presets fix their own)."""
+    if n.strategy in PRESET_BETA:
+        return PRESET_BETA[n.strategy]
+    assert n.beta is not None, "validated: time_dependent needs beta"
+    return n.beta

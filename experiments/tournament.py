@@ -1,0 +1,161 @@
+"""Strategy tournament: the payoff table of a sweep over both parties' strategies.
+
+    python -m sim.run -m +experiment=strategy_pairings
+    python experiments/tournament.py results/strategy_pairings/multirun_<time> [--out DIR]
+
+For every pairing (Canada's strategy x the U.S.'s, read from each job's saved config, never from
+folder names): the share of tracks agreed, each side's mean utility, the mean welfare (sum of
+utilities), all with 95 % intervals over replicates (Student t on per-replicate means), and the
+mean distance of the deals to the Nash point and the share of Pareto-efficient deals (from each
+job's summary). Writes ``tournament.parquet``, ``tournament.csv``, ``tournament.md`` (pivot tables,
+as ANAC reports them) and ``tournament.png`` (agreement and each side's utility per pairing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from omegaconf import OmegaConf
+from scipy import stats
+
+from sim.aggregate import COMPLETE, JobRecord, load_outcomes
+from sim.aggregate import load_runs as load_sweep
+from sim.results import atomic_path, write_parquet
+
+PARTIES = ("canada", "united_states")
+
+
+def load_runs(sweep_dir: Path) -> list[JobRecord]:
+    """The complete jobs of a sweep (failed and missing ones are reported, not used)."""
+    records = load_sweep(sweep_dir)
+    for r in records:
+        if r.status != COMPLETE:
+            print(f"warning: job {r.num} is {r.status}; left out of the table", file=sys.stderr)
+    return [r for r in records if r.status == COMPLETE]
+
+
+def _mean_interval(x: np.ndarray) -> tuple[float, float, float]:
+    mean = float(np.mean(x))
+    if x.size < 2 or np.all(x == x[0]):
+        return mean, mean, mean
+    low, high = stats.t.interval(0.95, x.size - 1, loc=mean, scale=stats.sem(x))
+    return mean, float(low), float(high)
+
+
+def _efficiency(summary: dict[str, Any]) -> dict[str, float]:
+    rows = [e for e in summary.get("efficiency", []) if e.get("n_agreed", 0) > 0]
+    n = np.array([e["n_agreed"] for e in rows], dtype=float)
+    if not rows or n.sum() == 0:
+        return {"share_pareto_efficient": np.nan, "mean_distance_to_nash": np.nan}
+    return {
+        key: float(np.average([e[key] for e in rows], weights=n))
+        for key in ("share_pareto_efficient", "mean_distance_to_nash")
+    }
+
+
+def pairing_row(record: JobRecord) -> dict[str, Any]:
+    """One pairing's payoff-table entries."""
+    assert record.job_dir is not None and record.summary is not None
+    config = OmegaConf.load(record.job_dir / ".hydra" / "config.yaml")
+    row: dict[str, Any] = {f"strategy_{p}": str(config.negotiator[p].strategy) for p in PARTIES}
+    cols = ["replicate", "agreed", *(f"utility_{p}" for p in PARTIES)]
+    per_rep = load_outcomes(record.job_dir, cols).groupby("replicate").mean()
+    per_rep["welfare"] = per_rep[[f"utility_{p}" for p in PARTIES]].sum(axis=1)
+    for name, column in (
+        [("agreement", "agreed")]
+        + [(f"utility_{p}", f"utility_{p}") for p in PARTIES]
+        + [("welfare", "welfare")]
+    ):
+        mean, low, high = _mean_interval(per_rep[column].to_numpy(dtype=float))
+        row.update({name: mean, f"{name}_ci_low": low, f"{name}_ci_high": high})
+    row["n_replicates"] = len(per_rep)
+    row.update(_efficiency(record.summary))
+    return row
+
+
+def aggregate(records: list[JobRecord]) -> pd.DataFrame:
+    """The payoff table: one row per pairing."""
+    table = pd.DataFrame([pairing_row(r) for r in records])
+    return table.sort_values([f"strategy_{p}" for p in PARTIES]).reset_index(drop=True)
+
+
+def markdown(table: pd.DataFrame) -> str:
+    """Pivot tables (rows: Canada's strategy, columns: the U.S.'s), one per measure."""
+    parts = []
+    for measure in ("agreement", "utility_canada", "utility_united_states", "welfare"):
+        pivot = table.pivot(
+            index="strategy_canada", columns="strategy_united_states", values=measure
+        )
+        header = "| Canada \\ U.S. | " + " | ".join(map(str, pivot.columns)) + " |"
+        lines = [f"### {measure} (mean over replicates)", "", header]
+        lines.append("|" + " --- |" * (len(pivot.columns) + 1))
+        for idx, vals in pivot.iterrows():
+            lines.append(f"| {idx} | " + " | ".join(f"{v:.3f}" for v in vals) + " |")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def plot(table: pd.DataFrame, path: Path) -> Path:
+    """Heatmaps of agreement and of each side's mean utility per pairing."""
+    measures = ("agreement", "utility_canada", "utility_united_states")
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
+    for ax, measure in zip(axes, measures, strict=True):
+        pivot = table.pivot(
+            index="strategy_canada", columns="strategy_united_states", values=measure
+        )
+        im = ax.imshow(pivot.to_numpy(dtype=float), cmap="viridis", vmin=0, vmax=1)
+        ax.set_xticks(range(len(pivot.columns)), list(pivot.columns), rotation=30, ha="right")
+        ax.set_yticks(range(len(pivot.index)), list(pivot.index))
+        for (i, j), v in np.ndenumerate(pivot.to_numpy(dtype=float)):
+            ax.text(j, i, f"{v:.2f}", ha="center", va="center", color="white", fontsize=8)
+        ax.set_xlabel("U.S. strategy")
+        ax.set_ylabel("Canada's strategy")
+        ax.set_title(measure.replace("_", " "))
+        fig.colorbar(im, ax=ax, fraction=0.046)
+    fig.suptitle("Strategy tournament: share of tracks agreed and mean utilities")
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=120, format="png")
+    plt.close(fig)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sweep_dir", type=Path, help="a sweep over negotiator.<party>.strategy")
+    parser.add_argument("--out", type=Path, help="where to write (default: sweep_dir)")
+    args = parser.parse_args(argv)
+    try:
+        records = load_runs(args.sweep_dir)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not records:
+        print(f"error: {args.sweep_dir}: no complete jobs", file=sys.stderr)
+        return 2
+    table = aggregate(records)
+    out = args.out or args.sweep_dir
+    out.mkdir(parents=True, exist_ok=True)
+    write_parquet(out / "tournament.parquet", table)
+    with atomic_path(out / "tournament.csv") as tmp:
+        table.to_csv(tmp, index=False)
+    with atomic_path(out / "tournament.md") as tmp:
+        tmp.write_text(markdown(table))
+    plot(table, out / "tournament.png")
+    print(markdown(table))
+    print(f"{len(table)} pairings -> {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
