@@ -6,9 +6,11 @@ outcome table is identical whatever the batch size or the number of workers.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing as mp
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -25,6 +27,10 @@ from sim.politics import CompiledPolitics
 
 IntArray = npt.NDArray[np.int64]
 Columns = dict[str, np.ndarray]
+
+# tqdm's monitor thread would outlive our bars and make forking worker processes unsafe; our bar
+# is updated once per batch anyway, so it needs no monitor.
+tqdm.monitor_interval = 0
 
 
 @dataclass(frozen=True)
@@ -97,20 +103,34 @@ def _simulate_in_worker(replicates: IntArray) -> Columns:
     return _WORKER_EXPERIMENT.simulate(replicates)
 
 
-def _simulate_batches(
+def _start_method() -> str:
+    """``fork`` when it is safe (a single-threaded parent on a platform with fork), else ``spawn``.
+
+    Forked workers inherit the imported modules and the compiled experiment, so they start in
+    milliseconds; spawned ones re-import the package (about a second each). Forking a process that
+    runs other threads can deadlock, hence the check.
+    """
+    if "fork" in mp.get_all_start_methods() and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+@contextlib.contextmanager
+def _batch_results(
     experiment: Experiment, batches: Sequence[IntArray], n_workers: int
-) -> Iterator[Columns]:
+) -> Iterator[Iterator[Columns]]:
+    """Yield the batches' results in batch order, from worker processes if ``n_workers > 1``."""
     if n_workers <= 1 or len(batches) <= 1:
-        yield from (experiment.simulate(b) for b in batches)
+        yield (experiment.simulate(b) for b in batches)
         return
-    ctx = mp.get_context("spawn")  # no fork: safe with threads (Hydra, joblib) in the parent
     with ProcessPoolExecutor(
         max_workers=min(n_workers, len(batches)),
-        mp_context=ctx,
+        mp_context=mp.get_context(_start_method()),
         initializer=_init_worker,
         initargs=(experiment,),
     ) as pool:
-        yield from pool.map(_simulate_in_worker, batches)
+        # submitting everything now starts (forks) the workers before any progress-bar thread
+        yield pool.map(_simulate_in_worker, batches)
 
 
 def run_replicates(
@@ -138,10 +158,9 @@ def run_replicates(
     workers = resolve_workers(n_workers)
     batches = plan_batches(n_replicates, batch_size, workers, first)
     parts: list[Columns] = []
-    with tqdm(
-        total=n_replicates, unit="rep", disable=not progress, delay=2.0, desc="replicates"
-    ) as bar:
-        for cols in _simulate_batches(experiment, batches, workers):
+    bar = tqdm(total=n_replicates, unit="rep", disable=not progress, delay=2.0, desc="replicates")
+    with _batch_results(experiment, batches, workers) as results, bar:
+        for cols in results:
             parts.append(cols)
             bar.update(int(cols["replicate"].size // max(len(experiment.compiled.tracks), 1)))
     return outcomes_frame(experiment.compiled, experiment.seed, _concat(parts))

@@ -15,7 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 import sim.run  # noqa: F401  (registers the config schemas)
 from sim.aggregate import parse_value
 from sim.callbacks import expected_jobs
-from sim.config import ConfigError, RunConfig, validate
+from sim.config import ConfigError, RunConfig, effective_beta, validate
 from sim.sweep import (
     ERROR_FILE,
     TRACEBACK_FILE,
@@ -110,7 +110,8 @@ def test_strategy_pairings_use_the_presets_betas(hydra_conf: None) -> None:
         overrides=["+experiment=strategy_pairings", "negotiator.canada.strategy=conceder"],
     )
     run_cfg = to_run_config(cfg)
-    assert run_cfg.negotiator["canada"].beta is None  # so the Conceder preset (beta 5) applies
+    # the presets fix their own beta whatever the YAML pins for the party (Canada's 0.6)
+    assert effective_beta(run_cfg.negotiator["canada"]) == 5.0
 
 
 @pytest.mark.parametrize("launcher", sorted(LAUNCHERS))
