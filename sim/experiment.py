@@ -107,8 +107,11 @@ def _start_method() -> str:
     """``fork`` when it is safe (a single-threaded parent on a platform with fork), else ``spawn``.
 
     Forked workers inherit the imported modules and the compiled experiment, so they start in
-    milliseconds; spawned ones re-import the package (about a second each). Forking a process that
-    runs other threads can deadlock, hence the check.
+    milliseconds; spawned ones re-import the package (about a second each). Forking a process whose
+    Python threads may hold locks can deadlock, hence the check. Native pools that may be alive
+    (OpenBLAS, Arrow) shut down or reset around fork through their own ``pthread_atfork`` handlers,
+    and the workers only step numpy arrays, so CPython's generic "multi-threaded fork" warning,
+    which counts those native threads, does not apply here.
     """
     if "fork" in mp.get_all_start_methods() and threading.active_count() == 1:
         return "fork"
