@@ -22,7 +22,7 @@ import pandas as pd
 
 from sim import aggregate as sweep_aggregate
 from sim.aggregate import COMPLETE, JobRecord, short_names, swept_parameters, tracks_in
-from sim.results import atomic_path
+from sim.plots import save_figure
 
 
 def load_runs(sweep_dir: Path) -> list[JobRecord]:
@@ -81,10 +81,7 @@ def plot(table: pd.DataFrame, x: str, y: str, path: Path, tracks: list[str] | No
     if image is not None:
         fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label="deal likelihood")
     fig.suptitle("Deal likelihood (95% interval)", fontsize=11)
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=130, format="png")
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=130)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,7 +23,7 @@ import pandas as pd
 
 from sim import aggregate as sweep_aggregate
 from sim.aggregate import COMPLETE, JobRecord, short_names, swept_parameters, tracks_in
-from sim.results import atomic_path
+from sim.plots import save_figure
 
 
 def load_runs(sweep_dir: Path) -> list[JobRecord]:
@@ -80,10 +80,7 @@ def plot(table: pd.DataFrame, param: str, path: Path, tracks: list[str] | None =
     if np.issubdtype(x.dtype, np.datetime64):
         fig.autofmt_xdate()
     fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=130, format="png")
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=130)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from sim import aggregate as sweep_aggregate
 from sim.aggregate import COMPLETE, JobRecord, point_labels
-from sim.results import atomic_path
+from sim.plots import save_figure
 
 
 def load_runs(directory: Path) -> list[JobRecord]:
@@ -93,10 +93,7 @@ def plot(data: pd.DataFrame, path: Path) -> Path:
     fig.suptitle(
         "Final tariffs per sector (bubble area: share of replicates; bar: mean)", fontsize=11
     )
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=130, format="png")
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=130)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,7 +27,7 @@ from scipy import stats
 
 from sim import aggregate as sweep_aggregate
 from sim.aggregate import COMPLETE, JobRecord, point_labels
-from sim.results import atomic_path
+from sim.plots import save_figure
 
 ALL_TRACKS = "all_tracks"
 
@@ -131,10 +131,7 @@ def plot(data: pd.DataFrame, path: Path, tracks: list[str] | None = None) -> Pat
         ax.set_ylabel("share without a deal")
     axes.flat[0].legend(fontsize=7, loc="lower left")
     fig.suptitle("Time to deal (Kaplan-Meier, censored at the deadline)", fontsize=11)
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=130, format="png")
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=130)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,6 +30,7 @@ from scipy import stats
 
 from sim.aggregate import COMPLETE, JobRecord, load_outcomes
 from sim.aggregate import load_runs as load_sweep
+from sim.plots import save_figure
 from sim.results import atomic_path, write_parquet
 
 PARTIES = ("canada", "united_states")
@@ -124,10 +125,7 @@ def plot(table: pd.DataFrame, path: Path) -> Path:
         fig.colorbar(im, ax=ax, fraction=0.046)
     fig.suptitle("Strategy tournament: share of tracks agreed and mean utilities")
     fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=120, format="png")
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=120)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,12 +18,17 @@ import pandas as pd
 from sim.results import atomic_path
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
-    fig.tight_layout()
+def save_figure(fig: plt.Figure, path: Path, dpi: int = 130) -> Path:
+    """Write a figure to a PNG atomically and close it."""
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=130, format="png")
+        fig.savefig(tmp, dpi=dpi, format="png")
     plt.close(fig)
     return path
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    fig.tight_layout()
+    return save_figure(fig, path)
 
 
 def plot_deal_likelihood(summary: pd.DataFrame, path: Path, title: str = "") -> Path:
