@@ -117,8 +117,8 @@ def test_multirun_writes_one_job_directory_per_point(tmp_path):
         ("scenario.deadline=2025-09-01", "scenario.deadline"),
     ],
 )
-def test_bad_config_values_exit_with_one_line(override, key):
-    proc = sim_run("n_replicates=10", override)
+def test_bad_config_values_exit_with_one_line(override, key, tmp_path):
+    proc = sim_run("n_replicates=10", f"hydra.run.dir={tmp_path}", override)
     assert proc.returncode == 2
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1, proc.stderr
