@@ -105,6 +105,8 @@ class FrequencyModelOffer:
 
     n_candidates: int
     window: float
+    #: It learns from the opponent's offers, so callers must show it the offer being answered.
+    uses_history = True
 
     def __call__(self, view: TrackView, target: FloatArray) -> IntArray:
         """One outcome per replicate."""
