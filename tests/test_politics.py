@@ -175,3 +175,22 @@ def test_bad_political_values_are_rejected(override, key):
 
     with pytest.raises(ConfigError, match=key):
         compose_run_config([override])
+
+
+def test_conditional_options_are_agreed_only_once_their_conditions_hold():
+    out = outcomes(
+        *(
+            f"scenario.conditions.{c}.weekly_hazard=0.05"
+            for c in ("private_sponsor", "indigenous_buy_in", "climate_measures", "carbon_capture")
+        ),
+        n=3000,
+    )
+    energy = out[(out["track"] == "energy") & out["agreed"]]
+    pipeline = energy[energy["option_west_coast_pipeline"] == "approve_with_conditions"]
+    tanker = energy[energy["option_tanker_ban"] == "lift_with_ccs"]
+    assert len(pipeline) > 0 and len(tanker) > 0  # the options are reachable at all
+    for cond in ("private_sponsor", "indigenous_buy_in", "climate_measures"):
+        held = pipeline[f"condition_week_{cond}"]
+        assert (held.notna() & (held <= pipeline["agreement_week"])).all(), cond
+    held = tanker["condition_week_carbon_capture"]
+    assert (held.notna() & (held <= tanker["agreement_week"])).all()
