@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sim import aggregate as sweep_aggregate
-from sim.aggregate import COMPLETE, JobRecord, short_names, swept_parameters, tracks_in
+from sim.aggregate import JobRecord, short_names, swept_parameters, tracks_in
 from sim.plots import save_figure
 
 
@@ -31,8 +31,7 @@ def load_runs(sweep_dir: Path) -> list[JobRecord]:
 
 def aggregate(records: list[JobRecord]) -> pd.DataFrame:
     """The aggregate table's complete jobs."""
-    table = sweep_aggregate.aggregate(records)
-    return table[table["status"] == COMPLETE].reset_index(drop=True)
+    return sweep_aggregate.complete_table(records)
 
 
 def _levels(values: pd.Series) -> list[object]:

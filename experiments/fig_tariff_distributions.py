@@ -29,9 +29,7 @@ from sim.plots import save_figure
 
 def load_runs(directory: Path) -> list[JobRecord]:
     """The jobs of a sweep directory, or the run itself for a run directory."""
-    if (directory / ".hydra" / "config.yaml").exists():
-        return [sweep_aggregate.load_job(directory)]
-    return sweep_aggregate.load_runs(directory)
+    return sweep_aggregate.load_run_or_sweep(directory)
 
 
 def aggregate(records: list[JobRecord], issues: list[str] | None = None) -> pd.DataFrame:

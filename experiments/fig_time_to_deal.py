@@ -34,9 +34,7 @@ ALL_TRACKS = "all_tracks"
 
 def load_runs(directory: Path) -> list[JobRecord]:
     """The complete jobs of a sweep directory, or the run itself for a run directory."""
-    if (directory / ".hydra" / "config.yaml").exists():
-        return [sweep_aggregate.load_job(directory)]
-    return sweep_aggregate.load_runs(directory)
+    return sweep_aggregate.load_run_or_sweep(directory)
 
 
 def aggregate(records: list[JobRecord]) -> pd.DataFrame:

@@ -129,6 +129,20 @@ def load_job(job_dir: Path) -> JobRecord:
     return JobRecord(_job_num(job_dir), job_dir, status, tuple(overrides), params, summary, error)
 
 
+def load_run_or_sweep(directory: Path | str) -> list[JobRecord]:
+    """The run itself for a run directory (one with ``.hydra/``), else every job of a sweep."""
+    directory = Path(directory)
+    if (directory / ".hydra" / "config.yaml").exists():
+        return [load_job(directory)]
+    return load_runs(directory)
+
+
+def complete_table(records: list[JobRecord]) -> pd.DataFrame:
+    """The aggregate table restricted to complete jobs."""
+    table = aggregate(records)
+    return table[table["status"] == COMPLETE].reset_index(drop=True)
+
+
 def find_job_dirs(sweep_dir: Path) -> list[Path]:
     """Every job directory under a sweep directory (the ones holding ``.hydra/config.yaml``)."""
     return sorted(p.parent.parent for p in sweep_dir.rglob(".hydra/config.yaml"))
