@@ -20,7 +20,7 @@ endef
 
 .PHONY: run test test-slow test-cluster lint bench bench-compare venv venv-reset clean lock
 run: $(STAMP)
-	$(PY) -m sim.run
+	$(PY) -m sim
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -17,8 +17,8 @@ from hydra.core.global_hydra import GlobalHydra
 from omegaconf import OmegaConf
 
 from sim.config import RunConfig, register_configs, validate
-from sim.experiment import Experiment
-from sim.factory import build_experiment
+from sim.runs.experiment import Experiment
+from sim.runs.experiment import build_experiment
 
 REPO = Path(__file__).resolve().parent.parent
 CONF_DIR = REPO / "conf"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from benchmarks.common import Record, experiment_for, rate_record, time_repeats
-from sim.experiment import Experiment, run_replicates
+from sim.runs.experiment import Experiment, run_replicates
 
 WORKLOAD = "default_scenario"
 

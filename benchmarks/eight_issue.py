@@ -21,7 +21,7 @@ from benchmarks.common import (
     time_repeats,
     weeks_stepped,
 )
-from sim.experiment import Experiment, run_replicates
+from sim.runs.experiment import Experiment, run_replicates
 
 WORKLOAD = "eight_issue"
 

@@ -40,7 +40,7 @@ def _peak_rss_mib() -> float:
 def _child(scenario: str, n_replicates: int) -> dict[str, Any]:
     from benchmarks.default_scenario import default_experiment
     from benchmarks.eight_issue import eight_issue_experiment
-    from sim.experiment import run_replicates
+    from sim.runs.experiment import run_replicates
 
     batch_size, experiment = (
         default_experiment() if scenario == "default" else eight_issue_experiment()

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 
 from benchmarks.common import Record, n_cores, rate_record, time_repeats
-from sim.experiment import Experiment, plan_batches
+from sim.runs.experiment import Experiment, plan_batches
 
 _EXPERIMENT: Experiment | None = None
 

@@ -48,7 +48,7 @@ def _short(path: str) -> str:
 def _profile_here(workload: str, n_replicates: int) -> dict[str, Any]:
     from benchmarks.default_scenario import default_experiment
     from benchmarks.eight_issue import eight_issue_experiment
-    from sim.experiment import run_replicates
+    from sim.runs.experiment import run_replicates
 
     batch, experiment = default_experiment() if workload == "default" else eight_issue_experiment()
     run_replicates(experiment, 200, batch, 1)  # warm-up

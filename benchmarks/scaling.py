@@ -16,12 +16,12 @@ import numpy as np
 from benchmarks.bench_8issue import START_DATE
 from benchmarks.common import Record, time_interleaved
 from benchmarks.eight_issue import eight_issue_experiment, eight_issue_record, runner
-from sim.agents.offers import nearest_offer
-from sim.agents.time_dependent import TimeDependentStrategy
-from sim.domain import Issue, Negotiator, Party, Scenario, Track, compile_scenario
-from sim.experiment import Experiment
-from sim.model import ProtocolSettings
-from sim.politics import compile_politics
+from sim.agents.strategies.offers import nearest_offer
+from sim.agents.strategies.time_dependent import TimeDependentStrategy
+from sim.domain.outcome_space import Issue, Negotiator, Party, Scenario, Track, compile_scenario
+from sim.runs.experiment import Experiment
+from sim.engine.model import ProtocolSettings
+from sim.domain.politics import compile_politics
 
 SYNTHETIC_SEED = 1_000_003
 OPTIONS_PER_ISSUE = 10

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim import aggregate as sweep_aggregate
-from sim.aggregate import JobRecord, SweepReport
+from sim.runs import aggregate as sweep_aggregate
+from sim.runs.aggregate import JobRecord, SweepReport
 
 
 def load_runs(sweep_dir: Path) -> list[JobRecord]:

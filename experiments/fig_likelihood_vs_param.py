@@ -21,8 +21,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim import aggregate as sweep_aggregate
-from sim.aggregate import JobRecord, short_names, swept_parameters, tracks_in
+from sim.runs import aggregate as sweep_aggregate
+from sim.runs.aggregate import JobRecord, short_names, swept_parameters, tracks_in
 from sim.plots import save_figure
 
 

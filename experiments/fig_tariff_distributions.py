@@ -22,8 +22,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pyarrow.parquet as pq
 
-from sim import aggregate as sweep_aggregate
-from sim.aggregate import COMPLETE, JobRecord, point_labels
+from sim.runs import aggregate as sweep_aggregate
+from sim.runs.aggregate import COMPLETE, JobRecord, point_labels
 from sim.plots import save_figure
 
 

@@ -1,6 +1,6 @@
 """Strategy tournament: the payoff table of a sweep over both parties' strategies.
 
-    python -m sim.run -m +experiment=strategy_pairings
+    python -m sim -m +experiment=strategy_pairings
     python experiments/tournament.py results/strategy_pairings/multirun_<time> [--out DIR]
 
 For every pairing (Canada's strategy x the U.S.'s, read from each job's saved config, never from
@@ -28,10 +28,10 @@ import pandas as pd
 from omegaconf import OmegaConf
 from scipy import stats
 
-from sim.aggregate import COMPLETE, JobRecord, load_outcomes
-from sim.aggregate import load_runs as load_sweep
+from sim.runs.aggregate import COMPLETE, JobRecord, load_outcomes
+from sim.runs.aggregate import load_runs as load_sweep
 from sim.plots import save_figure
-from sim.results import atomic_path, write_parquet
+from sim.runs.files import atomic_path, write_parquet
 
 PARTIES = ("canada", "united_states")
 

@@ -1,5 +1,16 @@
-"""``python -m sim`` is ``python -m sim.run``."""
+"""``python -m sim [overrides]`` runs (``-m``: sweeps); ``python -m sim replay RUN --replicate I``."""
 
-from sim.run import main
+import sys
 
-main()
+
+def _main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "replay":
+        from sim.cli.replay import main as replay_main
+
+        sys.exit(replay_main(sys.argv[2:]))
+    from sim.cli.run import main
+
+    main()
+
+
+_main()

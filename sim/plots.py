@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.results import atomic_path
+from sim.runs.files import atomic_path
 
 
 def save_figure(fig: plt.Figure, path: Path, dpi: int = 130) -> Path:

@@ -15,7 +15,9 @@ from omegaconf import OmegaConf
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-from sim.config import (
+from sim.cli.compose import register_configs
+from sim.config.validation import validate_run as validate
+from sim.config.schema import (
     IssueConfig,
     LeaderConfig,
     NegotiatorActorConfig,
@@ -25,13 +27,10 @@ from sim.config import (
     ProtocolConfig,
     RunConfig,
     ScenarioConfig,
-    StrategyName,
     TrackConfig,
-    register_configs,
-    validate,
 )
-from sim.experiment import Experiment
-from sim.factory import build_experiment
+from sim.runs.experiment import Experiment
+from sim.runs.experiment import build_experiment
 
 REPO = Path(__file__).resolve().parent.parent
 CONF_DIR = REPO / "conf"
@@ -119,12 +118,12 @@ def single_issue_config(
         protocol=ProtocolConfig(first_mover="united_states", ratification=ratification),
         negotiator={
             "canada": NegotiatorConfig(
-                strategy=StrategyName.time_dependent,
+                strategy="time_dependent",
                 beta=beta_canada,
                 offer_policy=OfferPolicy.nearest,
             ),
             "united_states": NegotiatorConfig(
-                strategy=StrategyName.time_dependent, beta=beta_us, offer_policy=OfferPolicy.nearest
+                strategy="time_dependent", beta=beta_us, offer_policy=OfferPolicy.nearest
             ),
         },
         n_replicates=1,

@@ -95,7 +95,7 @@ def test_two_point_sweep_on_the_ray_cluster(
     sweep_dir = tmp_path.resolve() / "sweep"  # absolute: the jobs run in Ray worker processes
     proc = subprocess.run(
         [
-            sys.executable, "-m", "sim.run", "-m",
+            sys.executable, "-m", "sim", "-m",
             "n_replicates=200", "progress=false", "seed=1,2",
             "hydra/launcher=ray_cluster",
             f"hydra.launcher.ray.init.address={address}",

@@ -2,7 +2,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.domain import Issue, Party, Track, compile_track, enumerate_outcomes
+from sim.domain.outcome_space import Issue, Party, Track, compile_track, enumerate_outcomes
 
 
 def test_enumerate_outcomes_is_the_cartesian_product():
@@ -56,7 +56,7 @@ def test_sorted_tables_are_consistent():
 )
 def test_best_for_opponent_matches_brute_force(points):
     """Entry k = opponent's favourite among my k+1 best outcomes (ties: first in my ranking)."""
-    from sim.domain import CompiledTrack
+    from sim.domain.outcome_space import CompiledTrack
 
     u = np.array(points, dtype=float).T / 4.0
     order = np.argsort(-u, axis=1, kind="stable")

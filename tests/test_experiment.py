@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from sim.experiment import run_one_replicate, run_replicates
+from sim.runs.experiment import run_one_replicate, run_replicates
 from tests.conftest import experiment_for
 
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from sim.config import OfferPolicy, StrategyName
-from sim.experiment import run_replicates
+from sim.config.schema import OfferPolicy
+from sim.runs.experiment import run_replicates
 from tests.conftest import experiment_for, single_issue_config
 
 
@@ -90,7 +90,7 @@ def test_pareto_policy_reaches_efficient_deals(cfg):
 
 
 def test_preset_strategies_resolve_beta(cfg):
-    cfg.negotiator["canada"].strategy = StrategyName.conceder
+    cfg.negotiator["canada"].strategy = "conceder"
     cfg.negotiator["canada"].beta = None
     cfg.negotiator["canada"].offer_policy = OfferPolicy.nearest
     exp = experiment_for(cfg)

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.experiment import run_replicates
-from sim.factory import build_experiment
+from sim.runs.experiment import run_replicates
+from sim.runs.experiment import build_experiment
 from tests.conftest import compose_run_config, single_issue_config
 
 N = 1500
@@ -96,7 +96,8 @@ def _trace(cfg, replicate: int = 0) -> pd.DataFrame:
 
 
 def _with_event(cfg, **event):
-    from sim.config import EventConfig, EventKindName
+    from sim.config.schema import EventConfig
+    from sim.domain.scenario import EventKind as EventKindName
 
     cfg.scenario.events = [EventConfig(**{**event, "kind": EventKindName(event["kind"])})]
     return cfg
@@ -171,7 +172,7 @@ def test_package_mode_negotiates_one_package():
     ],
 )
 def test_bad_political_values_are_rejected(override, key):
-    from sim.config import ConfigError
+    from sim.config.errors import ConfigError
 
     with pytest.raises(ConfigError, match=key):
         compose_run_config([override])

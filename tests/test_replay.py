@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.replay import main as replay_main
+from sim.cli.replay import main as replay_main
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "MPLBACKEND": "Agg"}
@@ -25,7 +25,7 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         [
             sys.executable,
             "-m",
-            "sim.run",
+            "sim",
             "n_replicates=300",
             "batch_size=128",
             "progress=false",

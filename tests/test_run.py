@@ -15,7 +15,7 @@ from tests.conftest import REPO
 
 def sim_run(*overrides: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "sim.run", *overrides],
+        [sys.executable, "-m", "sim", *overrides],
         cwd=REPO,
         capture_output=True,
         text=True,

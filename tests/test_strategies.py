@@ -16,17 +16,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.agents.acceptance import ACCombi, ACConst, ACNext, ACTime
-from sim.agents.base import TrackView, including_offer
-from sim.agents.frequency_model import FrequencyModelOffer, estimate_opponent_model
-from sim.agents.hardliner import HardlinerStrategy
-from sim.agents.offers import nearest_offer
-from sim.agents.rubinstein import RubinsteinStrategy
-from sim.agents.time_dependent import TimeDependentStrategy
-from sim.agents.tit_for_tat import TitForTatStrategy
-from sim.config import (
+from sim.agents.strategies.acceptance import ACCombi, ACConst, ACNext, ACTime
+from sim.agents.strategies.base import TrackView, including_offer
+from sim.agents.strategies.frequency_model import FrequencyModelOffer, estimate_opponent_model
+from sim.agents.strategies.hardliner import HardlinerStrategy
+from sim.agents.strategies.offers import nearest_offer
+from sim.agents.strategies.rubinstein import RubinsteinStrategy
+from sim.agents.strategies.time_dependent import TimeDependentStrategy
+from sim.agents.strategies.tit_for_tat import TitForTatStrategy
+from sim.config.validation import validate_run as validate
+from sim.config.errors import ConfigError
+from sim.config.schema import (
     AcceptanceName,
-    ConfigError,
     IssueConfig,
     NegotiatorActorConfig,
     NegotiatorConfig,
@@ -35,14 +36,12 @@ from sim.config import (
     ProtocolConfig,
     RunConfig,
     ScenarioConfig,
-    StrategyName,
     Tactic,
     TrackConfig,
-    validate,
 )
-from sim.domain import CompiledTrack, Issue, Party, Track, compile_track
-from sim.experiment import run_replicates
-from sim.model import NegotiationModel
+from sim.domain.outcome_space import CompiledTrack, Issue, Party, Track, compile_track
+from sim.runs.experiment import run_replicates
+from sim.engine.model import NegotiationModel
 from tests.conftest import compose_run_config, experiment_for, single_issue_config
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -128,14 +127,14 @@ def _model(cfg: RunConfig, n: int = 1) -> NegotiationModel:
 # --- selection by config ----------------------------------------------------------------------
 
 EXPECTED_TYPES = {
-    StrategyName.time_dependent: TimeDependentStrategy,
-    StrategyName.boulware: TimeDependentStrategy,
-    StrategyName.linear: TimeDependentStrategy,
-    StrategyName.conceder: TimeDependentStrategy,
-    StrategyName.relative_tit_for_tat: TitForTatStrategy,
-    StrategyName.absolute_tit_for_tat: TitForTatStrategy,
-    StrategyName.hardliner: HardlinerStrategy,
-    StrategyName.rubinstein: RubinsteinStrategy,
+    "time_dependent": TimeDependentStrategy,
+    "boulware": TimeDependentStrategy,
+    "linear": TimeDependentStrategy,
+    "conceder": TimeDependentStrategy,
+    "relative_tit_for_tat": TitForTatStrategy,
+    "absolute_tit_for_tat": TitForTatStrategy,
+    "hardliner": HardlinerStrategy,
+    "rubinstein": RubinsteinStrategy,
 }
 
 
@@ -188,10 +187,10 @@ def test_config_selects_tactic_policy_and_acceptance():
         ({"floor": 1.1}, "negotiator.canada.floor"),
         ({"n_candidates": 0}, "negotiator.canada.n_candidates"),
         ({"frequency_window": -0.5}, "negotiator.canada.frequency_window"),
-        ({"strategy": StrategyName.rubinstein}, "negotiator.canada.discount"),
+        ({"strategy": "rubinstein"}, "negotiator.canada.discount"),
         (
             {
-                "strategy": StrategyName.rubinstein,
+                "strategy": "rubinstein",
                 "discount": 0.9,
                 "acceptance": AcceptanceName.ac_time,
             },
@@ -282,7 +281,7 @@ def test_tit_for_tat_vectorises_over_replicates_with_gaps():
 def test_tit_for_tat_mirrors_a_linear_conceder_in_the_model():
     cfg = single_issue_config(rv_canada=0.2, rv_us=0.2, n_weeks=40)
     cfg.negotiator["canada"] = NegotiatorConfig(
-        strategy=StrategyName.absolute_tit_for_tat, offer_policy=OfferPolicy.nearest
+        strategy="absolute_tit_for_tat", offer_policy=OfferPolicy.nearest
     )
     model = _model(cfg)
     u_ca = model.compiled.tracks[0].utilities[0]
@@ -304,7 +303,7 @@ def test_tit_for_tat_mirrors_a_linear_conceder_in_the_model():
 def test_hardliner_never_offers_or_accepts_below_its_floor(floor):
     cfg = single_issue_config(rv_canada=0.2, rv_us=0.1, n_weeks=30, spread=0.1)
     cfg.negotiator["united_states"] = NegotiatorConfig(
-        strategy=StrategyName.hardliner, floor=floor, offer_policy=OfferPolicy.nearest
+        strategy="hardliner", floor=floor, offer_policy=OfferPolicy.nearest
     )
     cfg.negotiator["canada"].beta = 5.0  # a conceder that will reach the floor if it can
     model = _model(cfg, n=40)
@@ -489,7 +488,7 @@ def logrolling_config(policy: OfferPolicy, n_weeks: int = 30) -> RunConfig:
             "s": NegotiatorActorConfig(name="S", party="south", tracks=["deal"]),
         },
     )
-    neg = NegotiatorConfig(strategy=StrategyName.time_dependent, beta=1.0, offer_policy=policy)
+    neg = NegotiatorConfig(strategy="time_dependent", beta=1.0, offer_policy=policy)
     cfg = RunConfig(
         scenario=scenario,
         protocol=ProtocolConfig(first_mover="north"),

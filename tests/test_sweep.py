@@ -12,11 +12,14 @@ from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
 
-import sim.run  # noqa: F401  (registers the config schemas)
-from sim.aggregate import parse_value
+import sim.cli.run  # noqa: F401  (registers the config schemas)
+from sim.runs.aggregate import parse_value
 from sim.callbacks import expected_jobs
-from sim.config import ConfigError, RunConfig, effective_beta, validate
-from sim.sweep import (
+from sim.config.validation import validate_run as validate
+from sim.config.strategies import effective_beta
+from sim.config.errors import ConfigError
+from sim.config.schema import RunConfig
+from sim.runs.jobs import (
     ERROR_FILE,
     TRACEBACK_FILE,
     config_hash,

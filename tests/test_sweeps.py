@@ -22,9 +22,9 @@ ENV = {**os.environ, "MPLBACKEND": "Agg", "PYTHONUNBUFFERED": "1"}
 
 
 def sim_run(*args: str, cwd: Path = ROOT, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    """``python -m sim.run ARGS`` as a user types it."""
+    """``python -m sim ARGS`` as a user types it."""
     return subprocess.run(
-        [sys.executable, "-m", "sim.run", *args],
+        [sys.executable, "-m", "sim", *args],
         cwd=cwd,
         env=ENV,
         capture_output=True,
@@ -284,7 +284,7 @@ def test_submitit_local_launcher_runs_a_two_job_sweep(tmp_path: Path) -> None:
 
 
 def test_two_runs_started_together_get_their_own_directories(tmp_path: Path) -> None:
-    cmd = [sys.executable, "-m", "sim.run", "n_replicates=20", "progress=false"]
+    cmd = [sys.executable, "-m", "sim", "n_replicates=20", "progress=false"]
     procs = [
         subprocess.Popen(
             cmd, cwd=tmp_path, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -318,7 +318,7 @@ def test_sweep_config_mistakes_exit_2_with_one_line(
     # sim.run.main as the command line calls it, in this process (no interpreter start-up)
     from hydra.core.global_hydra import GlobalHydra
 
-    from sim import run
+    from sim.cli import run
 
     argv = [run.__file__, "-m", *SMALL, *arg.split(), f"hydra.sweep.dir={tmp_path}"]
     monkeypatch.setattr(sys, "argv", argv)

@@ -30,7 +30,7 @@ def sweep(tmp_path_factory) -> Path:
         [
             sys.executable,
             "-m",
-            "sim.run",
+            "sim",
             "-m",
             "n_replicates=400",
             "progress=false",

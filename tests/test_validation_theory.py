@@ -17,8 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.agents.rubinstein import spe_share
-from sim.config import (
+from sim.agents.strategies.rubinstein import spe_share
+from sim.config.validation import validate_run as validate
+from sim.config.schema import (
     AcceptanceName,
     IssueConfig,
     NegotiatorActorConfig,
@@ -28,12 +29,10 @@ from sim.config import (
     ProtocolConfig,
     RunConfig,
     ScenarioConfig,
-    StrategyName,
     Tactic,
     TrackConfig,
-    validate,
 )
-from sim.experiment import run_replicates
+from sim.runs.experiment import run_replicates
 from tests.conftest import REPO, compose_run_config, experiment_for
 
 
@@ -102,7 +101,7 @@ def test_rubinstein_preset_runs_from_the_command_line(tmp_path):
         [
             sys.executable,
             "-m",
-            "sim.run",
+            "sim",
             "scenario=pie_rubinstein",
             "negotiator=rubinstein",
             "n_replicates=10",
@@ -307,24 +306,24 @@ def test_deadline_effect_boulware_pairs_agree_in_the_final_tenth(overrides):
 # --- property tests on random small domains -----------------------------------------------------
 
 NEGOTIATOR_CHOICES = [
-    NegotiatorConfig(strategy=StrategyName.boulware, offer_policy=OfferPolicy.nearest),
-    NegotiatorConfig(strategy=StrategyName.conceder, offer_policy=OfferPolicy.pareto),
+    NegotiatorConfig(strategy="boulware", offer_policy=OfferPolicy.nearest),
+    NegotiatorConfig(strategy="conceder", offer_policy=OfferPolicy.pareto),
     NegotiatorConfig(
-        strategy=StrategyName.time_dependent, beta=1.0, tactic=Tactic.exponential, kappa=0.02
+        strategy="time_dependent", beta=1.0, tactic=Tactic.exponential, kappa=0.02
     ),
-    NegotiatorConfig(strategy=StrategyName.linear, offer_policy=OfferPolicy.frequency_model),
-    NegotiatorConfig(strategy=StrategyName.relative_tit_for_tat, kappa=0.1),
-    NegotiatorConfig(strategy=StrategyName.absolute_tit_for_tat, discount=0.9),
-    NegotiatorConfig(strategy=StrategyName.hardliner, floor=0.6),
-    NegotiatorConfig(strategy=StrategyName.rubinstein, discount=0.9),
-    NegotiatorConfig(strategy=StrategyName.linear, acceptance=AcceptanceName.ac_time),
+    NegotiatorConfig(strategy="linear", offer_policy=OfferPolicy.frequency_model),
+    NegotiatorConfig(strategy="relative_tit_for_tat", kappa=0.1),
+    NegotiatorConfig(strategy="absolute_tit_for_tat", discount=0.9),
+    NegotiatorConfig(strategy="hardliner", floor=0.6),
+    NegotiatorConfig(strategy="rubinstein", discount=0.9),
+    NegotiatorConfig(strategy="linear", acceptance=AcceptanceName.ac_time),
     NegotiatorConfig(
-        strategy=StrategyName.conceder,
+        strategy="conceder",
         acceptance=AcceptanceName.ac_const,
         acceptance_utility=0.3,
         discount=0.8,
     ),
-    NegotiatorConfig(strategy=StrategyName.boulware, acceptance=AcceptanceName.ac_combi),
+    NegotiatorConfig(strategy="boulware", acceptance=AcceptanceName.ac_combi),
 ]
 
 unit = st.floats(0.0, 1.0, allow_nan=False)

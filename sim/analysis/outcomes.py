@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.domain import Scenario
+from sim.domain.scenario import Scenario
 
 
 def option_shares(outcomes: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:

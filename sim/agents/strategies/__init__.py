@@ -1,0 +1,1 @@
+"""Vectorised negotiation strategies, one per module; the registry is :mod:`sim.config.strategies`."""

@@ -1,0 +1,125 @@
+"""The strategy interface and the read-only view of a track that a strategy sees.
+
+Every array in a :class:`TrackView` has a leading replicate axis: a strategy answers for a whole
+batch of replicates at once (one outcome index or one accept flag per replicate).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.domain.outcome_space import CompiledTrack
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+#: Tolerance for utility comparisons, so equal utilities computed differently still compare equal.
+UTILITY_EPS = 1e-12
+
+
+@dataclass(frozen=True)
+class TrackView:
+    """What a negotiator may see of one track at one moment.
+
+    Attributes:
+        track: The compiled track (outcomes and utility tables, read-only).
+        me: My party's row in the track's utility tables.
+        opponent: The opponent's row.
+        round: The round the answer is for (0-based week of the talks).
+        n_rounds: Rounds until the deadline; the last round is ``n_rounds - 1``.
+        time: ``(R,)`` relative time tau in [0, 1] (0 at the first round, 1 at the deadline
+            round), advanced where a leader's directive to move quickly is in force.
+        reservation: ``(R,)`` my reservation value per replicate.
+        pareto_table: Opponent's favourite outcome among my ``k + 1`` best (see
+            :meth:`CompiledTrack.best_for_opponent`).
+        history: ``(R_batch, n_parties, rounds so far)`` offers on this track so far (``-1``:
+            none), a view of the batch state; read it through :attr:`my_offers` and
+            :attr:`opponent_offers`, which select this view's replicates only when asked.
+        replicates: Positions in the batch of the replicates this view answers for.
+        discount: My discount factor per round, delta in (0, 1]: an agreement in week ``t`` is
+            worth ``u * delta**t`` to me (1.0: no discounting).
+        opponent_discount: The opponent's discount factor (used by the complete-information
+            Rubinstein agent only).
+        week: The week being played, in which an offer accepted now is concluded. It differs from
+            ``round`` when the first mover answers a counter-offer: ``round`` is then the week of
+            its next own offer (``week + 1``). ``None`` means ``round``.
+    """
+
+    track: CompiledTrack
+    me: int
+    opponent: int
+    round: int
+    n_rounds: int
+    time: FloatArray
+    reservation: FloatArray
+    pareto_table: IntArray
+    history: IntArray
+    replicates: IntArray
+    discount: float = 1.0
+    opponent_discount: float = 1.0
+    week: int | None = None
+
+    @property
+    def current_week(self) -> int:
+        """The week in which an offer accepted now would be concluded."""
+        return self.round if self.week is None else self.week
+
+    @property
+    def current_time(self) -> float:
+        """Relative time of :attr:`current_week` in [0, 1]."""
+        if self.n_rounds <= 1:
+            return 1.0
+        return min(self.current_week, self.n_rounds - 1) / (self.n_rounds - 1)
+
+    @property
+    def my_offers(self) -> IntArray:
+        """``(rounds so far, R)`` my offers, one row per week (``-1``: none that week)."""
+        return self.history[self.replicates, self.me].T
+
+    @property
+    def opponent_offers(self) -> IntArray:
+        """``(rounds so far, R)`` the opponent's offers; row ``round`` is -1 until made."""
+        return self.history[self.replicates, self.opponent].T
+
+    @property
+    def my_utilities(self) -> FloatArray:
+        """My utility of every outcome of the track."""
+        return self.track.utilities[self.me]
+
+
+def including_offer(view: TrackView, offer: IntArray) -> TrackView:
+    """The view with the opponent's pending ``offer`` entered in this week's history row.
+
+    The model records an offer only after it has been answered, so a strategy that learns from
+    the history (tit-for-tat, the frequency model) calls this in ``respond`` to reason about its
+    next offer as it will really be made, with the offer under consideration already seen.
+    """
+    if view.history.shape[2] == 0:
+        return view
+    filled = view.history.copy()
+    seen = filled[view.replicates, view.opponent, -1]
+    filled[view.replicates, view.opponent, -1] = np.where(seen < 0, offer, seen)
+    return replace(view, history=filled)
+
+
+class Strategy(Protocol):
+    """A vectorised negotiation strategy.
+
+    Strategies are stateless between calls (one object serves every batch and track): whatever
+    they remember is recomputed from the offer history in the view. A strategy may carry a
+    ``discount`` attribute (its party's per-round discount factor); the model reads it, defaulting
+    to 1.0, to fill :attr:`TrackView.discount` and to report discounted utilities.
+    """
+
+    def propose(self, view: TrackView) -> IntArray:
+        """Return one outcome index per replicate."""
+        ...
+
+    def respond(self, view: TrackView, offer: IntArray) -> BoolArray:
+        """Return, per replicate, whether to accept the opponent's ``offer``."""
+        ...

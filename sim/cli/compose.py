@@ -1,0 +1,91 @@
+"""Compose ``conf/`` with Hydra and turn every config mistake into one line.
+
+:func:`compose_run_config` is what the Python API (:mod:`sim.api`) calls; the command line composes
+through ``@hydra.main`` (:mod:`sim.cli.run`) and shares :func:`one_line_error`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+
+from hydra import compose, initialize_config_dir
+from hydra.core.config_store import ConfigStore
+from hydra.core.global_hydra import GlobalHydra
+from hydra.errors import HydraException, OverrideParseException
+from omegaconf import OmegaConf
+from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
+
+from sim.config.errors import ConfigError
+from sim.config.schema import ProtocolConfig, RunConfig, ScenarioConfig
+from sim.config.validation import validate_run
+
+#: The config directory (``conf/`` next to the ``sim`` package).
+CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
+
+
+def register_configs() -> None:
+    """Register the schemas in Hydra's ConfigStore (``base_config``, ``base_<group>``)."""
+    cs = ConfigStore.instance()
+    cs.store(name="base_config", node=RunConfig)
+    cs.store(group="scenario", name="base_scenario", node=ScenarioConfig)
+    cs.store(group="protocol", name="base_protocol", node=ProtocolConfig)
+
+
+def _keyed_omegaconf_error(exc: BaseException) -> OmegaConfBaseException | None:
+    """The outermost OmegaConf error in the cause chain that names a config key."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, OmegaConfBaseException) and getattr(cur, "full_key", None):
+            return cur
+        cur = cur.__cause__ or cur.__context__
+    return None
+
+
+def one_line_error(exc: BaseException) -> str:
+    """Collapse a Hydra/OmegaConf config error into one line: key, value, what is allowed."""
+    cause = _keyed_omegaconf_error(exc)
+    if cause is not None and getattr(cause, "full_key", None):
+        msg = str(getattr(cause, "msg", "") or cause).split("\n")[0].strip()
+        text = f"{cause.full_key}: {msg}"
+        object_type = getattr(cause, "object_type", None)
+        if isinstance(cause, ConfigKeyError | ConfigAttributeError) and is_dataclass(object_type):
+            allowed = ", ".join(sorted(f.name for f in fields(object_type)))
+            text += f" (allowed keys: {allowed})"
+        return text
+    text = " ".join(str(exc).split())
+    text = re.sub(r"\s*(full_key:|Config search path|See https://hydra.cc).*", "", text)
+    if isinstance(exc, OverrideParseException):
+        text = re.sub(r"^Error parsing override '[^']*'\s*", "", text)
+        text = f"cannot parse override {exc.override!r}: {text}"
+    return text or type(exc).__name__
+
+
+def compose_run_config(overrides: list[str] | None = None) -> RunConfig:
+    """Compose ``conf/config.yaml`` with command-line style overrides, convert and validate it.
+
+    Args:
+        overrides: Hydra overrides, e.g. ``["scenario.linkage=false", "+experiment=x"]``.
+
+    Returns:
+        The validated run config.
+
+    Raises:
+        ConfigError: One line naming the key or override, the value and what is allowed.
+    """
+    register_configs()
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+            composed = compose(config_name="config", overrides=list(overrides or []))
+        cfg = OmegaConf.to_object(composed)
+    except (HydraException, OmegaConfBaseException) as exc:
+        raise ConfigError.from_message(one_line_error(exc)) from None
+    finally:
+        GlobalHydra.instance().clear()
+    assert isinstance(cfg, RunConfig)
+    validate_run(cfg)
+    return cfg

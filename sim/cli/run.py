@@ -1,0 +1,91 @@
+"""Command-line entry point: ``python -m sim [overrides]`` (``-m`` for a multirun sweep).
+
+It composes ``conf/`` through ``@hydra.main``, converts the config once into typed dataclasses,
+validates it and hands it to :func:`sim.runs.execute.execute`, which simulates the replicates and
+writes the run directory: ``outcomes.parquet``, ``summary.json``, ``manifest.json`` and figures,
+next to Hydra's ``.hydra/`` (the resolved config and the overrides).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from hydra.errors import HydraException
+from hydra.types import RunMode
+from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from sim.cli.compose import CONF_DIR, one_line_error, register_configs
+from sim.config.errors import ConfigError
+from sim.config.schema import RunConfig
+from sim.config.validation import validate_run
+from sim.runs.jobs import run_job
+
+# The simulation stack (Mesa, pandas, scipy, matplotlib) is imported inside the functions that use
+# it: worker processes re-import this entry module, and a light import is what keeps their start-up
+# short.
+
+register_configs()
+
+
+def execute(cfg: RunConfig, out_dir: Path) -> dict[str, Any]:
+    """Simulate a validated config and write its run directory (:func:`sim.runs.execute.execute`)."""
+    from sim.runs.execute import execute as execute_run
+
+    return execute_run(cfg, out_dir)
+
+
+def _validate_and_execute(cfg: RunConfig, out_dir: Path) -> dict[str, Any]:
+    validate_run(cfg)
+    return execute(cfg, out_dir)
+
+
+# Absolute, so the app finds conf/ however it is started (``python -m sim`` or
+# ``sim.cli.run.main()`` from Python), not only when this module is ``__main__``.
+@hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
+def _app(dict_cfg: DictConfig) -> dict[str, Any] | None:
+    cfg = OmegaConf.to_object(dict_cfg)
+    assert isinstance(cfg, RunConfig)
+    hydra_cfg = HydraConfig.get()
+    out_dir = Path(hydra_cfg.runtime.output_dir)
+    if hydra_cfg.mode is RunMode.MULTIRUN:  # one point of a sweep: resume; record, not raise
+        return run_job(cfg, out_dir, _validate_and_execute, multirun=True)
+    try:
+        validate_run(cfg)
+    except ConfigError as exc:  # exit here, before Hydra logs a multi-line job failure
+        print(f"config error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    return run_job(cfg, out_dir, execute, multirun=False)
+
+
+def main() -> None:
+    """Run the Hydra app; config mistakes exit with status 2 and one line on stderr."""
+    # Let config exceptions reach us instead of Hydra's multi-line report.
+    os.environ["HYDRA_FULL_ERROR"] = "1"
+    from sim.cli import callbacks
+
+    callbacks.reset_sweep_report()
+    try:
+        _app()
+    except ConfigError as exc:
+        print(f"config error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except (HydraException, OmegaConfBaseException) as exc:
+        print(f"config error: {one_line_error(exc)}", file=sys.stderr)
+        sys.exit(2)
+    report, error = callbacks.sweep_report(), callbacks.sweep_error()
+    if error is not None:
+        print(f"sweep error: {error}", file=sys.stderr)
+        sys.exit(1)
+    if report is not None and not report.is_complete:
+        print(f"sweep incomplete: {report.headline()}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

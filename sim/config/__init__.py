@@ -1,0 +1,5 @@
+"""Typed configuration: schemas (defaults live here), value checks, and config -> domain objects."""
+
+from sim.config.errors import ConfigError
+
+__all__ = ["ConfigError"]

@@ -1,0 +1,181 @@
+"""Turn a validated run config into the domain's frozen specs (scenario, politics, protocol).
+
+Strategies come from the registry in :mod:`sim.config.strategies`.
+"""
+
+from __future__ import annotations
+
+from sim.config.errors import parse_date
+from sim.config.schema import ProtocolConfig, RunConfig, ScenarioConfig, leader_hazards
+from sim.config.strategies import build_strategy
+from sim.agents.strategies.base import Strategy
+from sim.domain.scenario import (
+    ConditionSpec,
+    CoordinatorSpec,
+    Issue,
+    LeaderSpec,
+    NegotiatorSpec,
+    Party,
+    Politics,
+    ProtocolSpec,
+    Scenario,
+    ScriptedEvent,
+    StakeholderSpec,
+    Track,
+)
+
+PACKAGE_TRACK = "package"
+
+
+def _track_parties(sc: ScenarioConfig, track: str) -> tuple[str, str]:
+    """The two parties at a track (validated): those whose negotiators lead it, in party order."""
+    parties = [p for p in sc.parties if any(track in n.tracks and n.party == p for n in sc.negotiators.values())]
+    return parties[0], parties[1]
+
+
+def resolve_tracks(sc: ScenarioConfig) -> tuple[Track, ...]:
+    """Tracks with linkage applied: linked issues join their track and leave every other one.
+
+    In package mode every negotiated issue forms one ``package`` track between the (two) parties.
+    Tracks left with no issues are dropped.
+    """
+    linked = {i for t in sc.tracks.values() for i in t.linked_issues} if sc.linkage else set()
+    tracks = []
+    for name, t in sc.tracks.items():
+        issues = [i for i in t.issues if i not in linked]
+        if sc.linkage:
+            issues += [i for i in t.linked_issues if i not in issues]
+        if issues:
+            parties = ("", "") if sc.package_mode else _track_parties(sc, name)
+            tracks.append(Track(name=name, issues=tuple(issues), parties=parties))
+    if sc.package_mode:
+        everything = dict.fromkeys(i for t in tracks for i in t.issues)  # ordered, unique
+        first, second = list(sc.parties)[:2]
+        return (Track(name=PACKAGE_TRACK, issues=tuple(everything), parties=(first, second)),)
+    return tuple(tracks)
+
+
+def _negotiators(sc: ScenarioConfig) -> tuple[NegotiatorSpec, ...]:
+    """Chief negotiators; in package mode each party's first-listed one leads the package."""
+    if not sc.package_mode:
+        return tuple(
+            NegotiatorSpec(key=key, name=n.name, party=n.party, tracks=tuple(n.tracks))
+            for key, n in sc.negotiators.items()
+        )
+    leads: dict[str, NegotiatorSpec] = {}
+    for key, n in sc.negotiators.items():
+        leads.setdefault(
+            n.party, NegotiatorSpec(key=key, name=n.name, party=n.party, tracks=(PACKAGE_TRACK,))
+        )
+    return tuple(leads.values())
+
+
+def build_politics(sc: ScenarioConfig) -> Politics:
+    """Leaders, stakeholders, coordinators, conditions and dated events as domain objects."""
+    start = parse_date("scenario.start_date", sc.start_date)
+    return Politics(
+        conditions=tuple(
+            ConditionSpec(name, c.initial_probability, c.weekly_hazard)
+            for name, c in sc.conditions.items()
+        ),
+        requires={
+            name: {opt: tuple(conds) for opt, conds in issue.requires.items()}
+            for name, issue in sc.issues.items()
+            if issue.requires
+        },
+        leaders=tuple(
+            LeaderSpec(
+                key=key,
+                name=ld.name,
+                party=ld.party,
+                own_weight=ld.own_weight,
+                threshold_premium=ld.ratification_threshold_premium,
+                sharpness=ld.ratification_sharpness,
+                hazards=leader_hazards(ld),
+            )
+            for key, ld in sc.leaders.items()
+        ),
+        stakeholders=tuple(
+            StakeholderSpec(
+                key=key,
+                name=st.name,
+                party=st.party,
+                influence=st.influence,
+                stance=st.stance,
+                pressure_per_week=st.pressure_per_week,
+                weights=dict(st.weights),
+                values={i: dict(v) for i, v in st.values.items() if i in st.weights},
+            )
+            for key, st in sc.stakeholders.items()
+        ),
+        coordinators=tuple(
+            CoordinatorSpec(
+                key=key, name=c.name, party=c.party, mandate_momentum=c.mandate_momentum
+            )
+            for key, c in sc.coordinators.items()
+        ),
+        events=tuple(
+            ScriptedEvent(
+                week=(parse_date("event.date", ev.date) - start).days // 7,
+                kind=ev.kind,
+                party=ev.party,
+                weeks=ev.weeks,
+                tracks=tuple(PACKAGE_TRACK if sc.package_mode else t for t in ev.tracks),
+            )
+            for ev in sc.events
+        ),
+    )
+
+
+def build_scenario(sc: ScenarioConfig) -> Scenario:
+    """Build the domain scenario (with its political layer) from its validated config."""
+    issues = {
+        name: Issue(
+            name=name,
+            options=tuple(i.options),
+            status_quo=i.status_quo,
+            kind=i.kind.value,
+            rates=dict(i.rates),
+        )
+        for name, i in sc.issues.items()
+    }
+    parties = tuple(
+        Party(
+            name=key,
+            display_name=p.name,
+            weights=dict(p.weights),
+            values={k: dict(v) for k, v in p.values.items()},
+            reservation_value=p.reservation_value,
+            reservation_value_spread=p.reservation_value_spread,
+            track_reservation_values=dict(p.track_reservation_values),
+        )
+        for key, p in sc.parties.items()
+    )
+    return Scenario(
+        name=sc.name,
+        start_date=parse_date("scenario.start_date", sc.start_date),
+        deadline=parse_date("scenario.deadline", sc.deadline),
+        parties=parties,
+        issues=issues,
+        tracks=resolve_tracks(sc),
+        negotiators=_negotiators(sc),
+        politics=build_politics(sc),
+    )
+
+
+def build_protocol(p: ProtocolConfig) -> ProtocolSpec:
+    """The protocol's frozen spec."""
+    return ProtocolSpec(
+        first_mover=p.first_mover,
+        suspension_weeks=p.suspension_weeks,
+        escalation_reservation_shift=p.escalation_reservation_shift,
+        directive_time_boost=p.directive_time_boost,
+        directive_weeks=p.directive_weeks,
+        max_pressure_drift=p.max_pressure_drift,
+        is_ratification_required=p.ratification,
+    )
+
+
+def build_strategies(cfg: RunConfig) -> dict[str, Strategy]:
+    """One strategy object per party key."""
+    return {party: build_strategy(n) for party, n in cfg.negotiator.items()}

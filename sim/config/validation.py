@@ -1,0 +1,277 @@
+"""Value ranges and cross-references of a run config; every failure is a one-line ConfigError."""
+
+from __future__ import annotations
+
+import math
+
+from sim.config.errors import ConfigError, check_unit, parse_date, require
+from sim.config.schema import (
+    AcceptanceName,
+    IssueConfig,
+    NegotiatorConfig,
+    PartyConfig,
+    ProtocolConfig,
+    RunConfig,
+    ScenarioConfig,
+    Tactic,
+    leader_hazards,
+)
+from sim.config.strategies import STRATEGIES
+
+
+def validate_run(cfg: RunConfig) -> None:
+    """Check every value range and cross-reference of a run config.
+
+    Raises:
+        ConfigError: On the first bad value, naming its key, the value and what is allowed.
+    """
+    require(cfg.n_replicates >= 1, "n_replicates", cfg.n_replicates, "must be an integer >= 1")
+    require(cfg.batch_size >= 1, "batch_size", cfg.batch_size, "must be an integer >= 1")
+    require(cfg.n_workers >= 0, "n_workers", cfg.n_workers, "must be >= 0 (0 = all cores)")
+    require(cfg.seed >= 0, "seed", cfg.seed, "must be an integer >= 0")
+    if cfg.precision is not None:
+        require(
+            0.0 < cfg.precision < 0.5, "precision", cfg.precision, "must be in (0, 0.5) or null"
+        )
+        require(
+            cfg.max_replicates >= cfg.n_replicates,
+            "max_replicates",
+            cfg.max_replicates,
+            f"must be >= n_replicates ({cfg.n_replicates})",
+        )
+    validate_scenario(cfg.scenario)
+    validate_politics(cfg.scenario)
+    validate_protocol(cfg.protocol, cfg.scenario)
+    validate_negotiators(cfg.negotiator, cfg.scenario)
+
+
+def validate_scenario(sc: ScenarioConfig) -> None:
+    """Check a scenario's dates, issues, parties, tracks and negotiators."""
+    start = parse_date("scenario.start_date", sc.start_date)
+    end = parse_date("scenario.deadline", sc.deadline)
+    require(end > start, "scenario.deadline", sc.deadline, f"must be after start_date {start}")
+    require(len(sc.parties) >= 2, "scenario.parties", list(sc.parties), "need >= 2 parties")
+    for name, issue in sc.issues.items():
+        _validate_issue(f"scenario.issues.{name}", issue)
+    for pname, party in sc.parties.items():
+        _validate_party(f"scenario.parties.{pname}", party, sc)
+    for tname, track in sc.tracks.items():
+        for iname in [*track.issues, *track.linked_issues]:
+            require(
+                iname in sc.issues,
+                f"scenario.tracks.{tname}.issues",
+                iname,
+                f"unknown issue; known: {sorted(sc.issues)}",
+            )
+    leads: dict[tuple[str, str], str] = {}
+    for nname, neg in sc.negotiators.items():
+        key = f"scenario.negotiators.{nname}"
+        require(neg.party in sc.parties, f"{key}.party", neg.party, f"one of {sorted(sc.parties)}")
+        for t in neg.tracks:
+            require(
+                t in sc.tracks, f"{key}.tracks", t, f"unknown track; known: {sorted(sc.tracks)}"
+            )
+            other = leads.setdefault((neg.party, t), nname)
+            require(other == nname, f"{key}.tracks", t, f"already led for {neg.party} by {other}")
+    if not sc.package_mode:
+        _validate_track_parties(sc, leads)
+
+
+def track_parties(sc: ScenarioConfig) -> dict[str, list[str]]:
+    """The parties whose negotiators lead each track, in party order."""
+    return {
+        t: [p for p in sc.parties if any(t in n.tracks and n.party == p for n in sc.negotiators.values())]
+        for t in sc.tracks
+    }
+
+
+def _validate_track_parties(sc: ScenarioConfig, leads: dict[tuple[str, str], str]) -> None:
+    """Every track is bilateral: negotiators of exactly two parties lead it."""
+    for tname, parties in track_parties(sc).items():
+        key = f"scenario.tracks.{tname}"
+        require(
+            len(parties) <= 2,
+            key,
+            parties,
+            "multilateral tracks are not supported: a track is negotiated by exactly two parties",
+        )
+        require(
+            len(parties) == 2,
+            key,
+            parties,
+            "needs a negotiator of each of two parties (scenario.negotiators.<key>.tracks)",
+        )
+
+
+def _validate_issue(key: str, issue: IssueConfig) -> None:
+    require(len(issue.options) >= 1, f"{key}.options", issue.options, "need >= 1 option")
+    require(
+        len(set(issue.options)) == len(issue.options), f"{key}.options", issue.options, "unique"
+    )
+    require(
+        issue.status_quo in issue.options, f"{key}.status_quo", issue.status_quo, str(issue.options)
+    )
+    for opt, rate in issue.rates.items():
+        require(opt in issue.options, f"{key}.rates", opt, f"one of {issue.options}")
+        require(rate >= 0.0, f"{key}.rates.{opt}", rate, "must be >= 0")
+
+
+def _validate_party(key: str, party: PartyConfig, sc: ScenarioConfig) -> None:
+    check_unit(f"{key}.reservation_value", party.reservation_value)
+    spread = party.reservation_value_spread
+    require(0.0 <= spread <= 1.0, f"{key}.reservation_value_spread", spread, "must be in [0, 1]")
+    for track, rv in party.track_reservation_values.items():
+        require(track in sc.tracks, f"{key}.track_reservation_values", track, str(list(sc.tracks)))
+        check_unit(f"{key}.track_reservation_values.{track}", rv)
+    for iname, w in party.weights.items():
+        require(iname in sc.issues, f"{key}.weights", iname, f"unknown issue; {sorted(sc.issues)}")
+        require(math.isfinite(w) and w >= 0.0, f"{key}.weights.{iname}", w, "must be >= 0")
+    for iname in party.values:
+        require(iname in sc.issues, f"{key}.values", iname, f"unknown issue; {sorted(sc.issues)}")
+    for iname, issue in sc.issues.items():
+        vals = party.values.get(iname)
+        if vals is None:
+            weight = party.weights.get(iname, 0.0)
+            require(weight == 0.0, f"{key}.values", iname, "an issue it weighs needs option values")
+            continue
+        for opt in issue.options:
+            require(opt in vals, f"{key}.values.{iname}", opt, "every option needs a value")
+            check_unit(f"{key}.values.{iname}.{opt}", vals[opt])
+        for opt in vals:
+            require(opt in issue.options, f"{key}.values.{iname}", opt, f"one of {issue.options}")
+
+
+def validate_protocol(p: ProtocolConfig, sc: ScenarioConfig) -> None:
+    """Check the protocol against the scenario."""
+    require(
+        p.first_mover in sc.parties, "protocol.first_mover", p.first_mover, str(list(sc.parties))
+    )
+    require(p.suspension_weeks >= 1, "protocol.suspension_weeks", p.suspension_weeks, ">= 1")
+    require(p.directive_weeks >= 1, "protocol.directive_weeks", p.directive_weeks, ">= 1")
+    check_unit("protocol.escalation_reservation_shift", p.escalation_reservation_shift)
+    check_unit("protocol.directive_time_boost", p.directive_time_boost)
+    check_unit("protocol.max_pressure_drift", p.max_pressure_drift)
+
+
+def validate_negotiators(negs: dict[str, NegotiatorConfig], sc: ScenarioConfig) -> None:
+    """Check that every party has a valid strategy config."""
+    for party in sc.parties:
+        require(party in negs, "negotiator", party, "every party needs a negotiator entry")
+    for party, n in negs.items():
+        key = f"negotiator.{party}"
+        require(party in sc.parties, key, party, f"unknown party; known: {sorted(sc.parties)}")
+        require(n.strategy in STRATEGIES, f"{key}.strategy", n.strategy, f"one of {sorted(STRATEGIES)}")
+        _validate_tactic(key, n)
+        require(n.n_candidates >= 1, f"{key}.n_candidates", n.n_candidates, "must be >= 1")
+        check_unit(f"{key}.frequency_window", n.frequency_window)
+        d = n.discount
+        require(math.isfinite(d) and 0.0 < d <= 1.0, f"{key}.discount", d, "must be in (0, 1]")
+        _validate_acceptance(key, n)
+        if n.floor is not None:
+            check_unit(f"{key}.floor", n.floor)
+        if n.strategy == "rubinstein":
+            require(d < 1.0, f"{key}.discount", d, "rubinstein needs a discount in (0, 1)")
+            require(
+                n.acceptance is AcceptanceName.ac_next,
+                f"{key}.acceptance",
+                n.acceptance.name,
+                "rubinstein accepts by its subgame-perfect rule: leave ac_next",
+            )
+
+
+def _validate_tactic(key: str, n: NegotiatorConfig) -> None:
+    if n.beta is not None:
+        require(math.isfinite(n.beta) and n.beta > 0, f"{key}.beta", n.beta, "must be > 0")
+    elif n.strategy == "time_dependent":
+        raise ConfigError(f"{key}.beta", None, "time_dependent needs beta > 0 (or a preset)")
+    require(0.0 <= n.kappa < 1.0, f"{key}.kappa", n.kappa, "must be in [0, 1)")
+    if n.tactic is Tactic.exponential:
+        require(n.kappa > 0.0, f"{key}.kappa", n.kappa, "exponential tactic needs (0, 1)")
+
+
+def _validate_acceptance(key: str, n: NegotiatorConfig) -> None:
+    if n.acceptance is AcceptanceName.ac_const:
+        c = n.acceptance_utility
+        require(c is not None, f"{key}.acceptance_utility", c, "ac_const needs one in [0, 1]")
+    if n.acceptance_utility is not None:
+        check_unit(f"{key}.acceptance_utility", n.acceptance_utility)
+    check_unit(f"{key}.acceptance_time", n.acceptance_time)
+
+
+def validate_politics(sc: ScenarioConfig) -> None:
+    """Check leaders, stakeholders, coordinators, conditions and scripted events."""
+    parties = sorted(sc.parties)
+    start, end = (
+        parse_date("scenario.start_date", sc.start_date),
+        parse_date("scenario.deadline", sc.deadline),
+    )
+    seen_leader: dict[str, str] = {}
+    for key, ld in sc.leaders.items():
+        k = f"scenario.leaders.{key}"
+        require(ld.party in sc.parties, f"{k}.party", ld.party, f"one of {parties}")
+        other = seen_leader.setdefault(ld.party, key)
+        require(other == key, f"{k}.party", ld.party, f"already led by {other}")
+        check_unit(f"{k}.own_weight", ld.own_weight)
+        require(
+            math.isfinite(ld.ratification_threshold_premium),
+            f"{k}.ratification_threshold_premium",
+            ld.ratification_threshold_premium,
+            "must be finite",
+        )
+        require(
+            ld.ratification_sharpness > 0,
+            f"{k}.ratification_sharpness",
+            ld.ratification_sharpness,
+            "> 0",
+        )
+        for kind, hazard in leader_hazards(ld).items():
+            check_unit(f"{k}.{kind.value}_hazard_per_week", hazard)
+    for key, st in sc.stakeholders.items():
+        k = f"scenario.stakeholders.{key}"
+        require(st.party in sc.parties, f"{k}.party", st.party, f"one of {parties}")
+        require(st.influence >= 0, f"{k}.influence", st.influence, "must be >= 0")
+        check_unit(f"{k}.pressure_per_week", st.pressure_per_week)
+        for iname, w in st.weights.items():
+            require(
+                iname in sc.issues, f"{k}.weights", iname, f"unknown issue; {sorted(sc.issues)}"
+            )
+            require(math.isfinite(w) and w >= 0, f"{k}.weights.{iname}", w, "must be >= 0")
+            vals = st.values.get(iname, {})
+            for opt in sc.issues[iname].options:
+                require(
+                    opt in vals,
+                    f"{k}.values.{iname}",
+                    opt,
+                    "every option of a weighted issue needs a value",
+                )
+                check_unit(f"{k}.values.{iname}.{opt}", vals[opt])
+    for key, co in sc.coordinators.items():
+        k = f"scenario.coordinators.{key}"
+        require(co.party in sc.parties, f"{k}.party", co.party, f"one of {parties}")
+        check_unit(f"{k}.mandate_momentum", co.mandate_momentum)
+    for key, cond in sc.conditions.items():
+        check_unit(f"scenario.conditions.{key}.initial_probability", cond.initial_probability)
+        check_unit(f"scenario.conditions.{key}.weekly_hazard", cond.weekly_hazard)
+    for iname, issue in sc.issues.items():
+        for opt, conds in issue.requires.items():
+            k = f"scenario.issues.{iname}.requires"
+            require(opt in issue.options, k, opt, f"one of {issue.options}")
+            require(opt != issue.status_quo, k, opt, "the status quo cannot require conditions")
+            for c in conds:
+                require(
+                    c in sc.conditions,
+                    f"{k}.{opt}",
+                    c,
+                    f"unknown condition; {sorted(sc.conditions)}",
+                )
+    for i, ev in enumerate(sc.events):
+        k = f"scenario.events[{i}]"
+        when = parse_date(f"{k}.date", ev.date)
+        require(start <= when < end, f"{k}.date", ev.date, f"must be in [{start}, {end})")
+        require(ev.party in sc.parties, f"{k}.party", ev.party, f"one of {parties}")
+        require(
+            ev.party in seen_leader, f"{k}.party", ev.party, "the party's leader issues it: add one"
+        )
+        require(ev.weeks >= 1, f"{k}.weeks", ev.weeks, "must be >= 1")
+        for t in ev.tracks:
+            require(t in sc.tracks, f"{k}.tracks", t, f"unknown track; {sorted(sc.tracks)}")

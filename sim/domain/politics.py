@@ -1,0 +1,202 @@
+"""The political layer of a scenario: leaders, stakeholders, coordinators, conditions and events.
+
+Pure data and numpy (no Mesa, no Hydra). :func:`compile_politics` tabulates, once per run, what
+the weekly step needs: for every track and party the probability that each outcome is ratified at
+home (Putnam's two-level game, SCENARIO.md B4), which outcomes need which conditions, and the
+restricted offer tables for every combination of conditions that may hold.
+
+Ratification (B4): a party's Level II value of outcome ``x`` on a track is
+
+    V(x) = lam * u_party(x) + (1 - lam) * sum_g a_g u_g(x) / sum_g a_g
+
+over the party's stakeholders ``g`` with a stake in the track (influence ``a_g``), where ``lam`` is
+the leader's own weight (concentrated power: near 1 for the U.S. president's s.232 proclamations).
+It is ratified with probability ``1 / (1 + exp(-k (V(x) - theta)))``; ``k -> inf`` recovers hard
+win-sets. The threshold ``theta`` is B4's "status-quo value plus a premium" for the constituencies
+and the party's mandate (mean reservation value) for the leader, blended with the same ``lam``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.domain.outcome_space import CompiledScenario, CompiledTrack, track_utilities
+from sim.domain.scenario import Issue, Party, Politics, Scenario, StakeholderSpec, Track
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class CompiledPolitics:
+    """Tables for the weekly step.
+
+    Attributes:
+        ratify_probability: Per track, ``(n_parties, n_outcomes)`` P(ratified at home).
+        stake: ``(n_stakeholders, n_tracks)`` whether a stakeholder has a stake in a track.
+        track_conditions: Per track, indices of the conditions its options may require.
+        restricted: Per track, the offer tables for each bitmask over ``track_conditions``.
+        pareto: ``(track, state, me, opponent)`` -> the opponent's favourite outcome among my
+            ``k + 1`` best feasible ones (:meth:`CompiledTrack.best_for_opponent`), once per run.
+    """
+
+    ratify_probability: tuple[FloatArray, ...]
+    stake: BoolArray
+    track_conditions: tuple[tuple[int, ...], ...]
+    restricted: tuple[tuple[CompiledTrack, ...], ...]
+    pareto: dict[tuple[int, int, int, int], IntArray]
+
+
+def _stakeholder_as_party(s: StakeholderSpec) -> Party:
+    return Party(
+        name=s.key,
+        display_name=s.name,
+        weights=s.weights,
+        values=s.values,
+        reservation_value=0.0,
+        reservation_value_spread=0.0,
+        track_reservation_values={},
+    )
+
+
+def constituency_values(
+    scenario: Scenario, track: CompiledTrack, party: int, stake: BoolArray, k: int
+) -> FloatArray | None:
+    """Influence-weighted mean utility of a party's stakeholders with a stake in the track."""
+    pname = scenario.parties[party].name
+    issues = [scenario.issues[i] for i in track.issues]
+    groups = [
+        (s.influence, track_utilities(_stakeholder_as_party(s), issues, track.outcomes))
+        for g, s in enumerate(scenario.politics.stakeholders)
+        if s.party == pname and stake[g, k] and s.influence > 0
+    ]
+    if not groups:
+        return None
+    total = sum(a for a, _ in groups)
+    return np.asarray(sum(a * u for a, u in groups) / total, dtype=np.float64)
+
+
+def ratification_table(
+    compiled: CompiledScenario, stake: BoolArray, k: int, is_required: bool = True
+) -> FloatArray:
+    """``(n_parties, n_outcomes)`` probability that each party ratifies each outcome of track k.
+
+    ``V(x) = lam * u_party(x) + (1 - lam) * c(x)`` with ``c`` the constituencies' mean utility, and
+    ``theta = lam * rv + (1 - lam) * c(status quo) + premium``: the leader measures a deal against
+    the party's mandate (its mean reservation value), constituencies against the status quo.
+    Only the leaders of the two parties at the track ratify it; every other row is 1, as is the
+    row of a party without a leader, and every row when ratification is not required.
+    """
+    scenario, track = compiled.scenario, compiled.tracks[k]
+    rows = []
+    for p, party in enumerate(scenario.parties):
+        leader = scenario.politics.leader_of(party.name)
+        if leader is None or not is_required or p not in track.parties:
+            rows.append(np.ones(track.n_outcomes))
+            continue
+        lam = leader.own_weight
+        own, rv = track.utilities[p], compiled.reservation_mean[p, k]
+        constituency = constituency_values(scenario, track, p, stake, k)
+        if constituency is None:
+            lam, constituency = 1.0, own
+        v = lam * own + (1.0 - lam) * constituency
+        theta = lam * rv + (1.0 - lam) * constituency[track.status_quo] + leader.threshold_premium
+        rows.append(1.0 / (1.0 + np.exp(-leader.sharpness * (v - theta))))
+    return np.stack(rows)
+
+
+def stake_matrix(politics: Politics, tracks: tuple[Track, ...]) -> BoolArray:
+    """Which stakeholder cares (positive weight) about at least one issue of which track."""
+    return np.array(
+        [
+            [any(s.weights.get(i, 0.0) > 0 for i in t.issues) for t in tracks]
+            for s in politics.stakeholders
+        ],
+        dtype=bool,
+    ).reshape(len(politics.stakeholders), len(tracks))
+
+
+def requirement_matrix(
+    track: CompiledTrack, issues: dict[str, Issue], politics: Politics, conditions: tuple[int, ...]
+) -> BoolArray:
+    """``(n_outcomes, len(conditions))``: which of the track's conditions each outcome needs."""
+    names = [politics.conditions[c].name for c in conditions]
+    need = np.zeros((track.n_outcomes, len(names)), dtype=bool)
+    for col, iname in enumerate(track.issues):
+        for opt_index, opt in enumerate(issues[iname].options):
+            for cname in politics.requires.get(iname, {}).get(opt, ()):
+                need[:, names.index(cname)] |= track.outcomes[:, col] == opt_index
+    return need
+
+
+def restrict(track: CompiledTrack, feasible: BoolArray) -> CompiledTrack:
+    """The same track with infeasible outcomes removed from the offer rankings.
+
+    ``outcomes`` and ``utilities`` stay complete (indices remain global); only ``order_desc`` and
+    ``sorted_desc`` lose the infeasible outcomes. The status quo is always feasible.
+    """
+    keep = feasible[track.order_desc]  # (n_parties, n_outcomes) in ranking order
+    n_keep = int(feasible.sum())
+    order = track.order_desc[keep].reshape(track.order_desc.shape[0], n_keep)
+    values = track.sorted_desc[keep].reshape(track.order_desc.shape[0], n_keep)
+    order.setflags(write=False)
+    values.setflags(write=False)
+    return CompiledTrack(
+        name=track.name,
+        issues=track.issues,
+        parties=track.parties,
+        outcomes=track.outcomes,
+        utilities=track.utilities,
+        status_quo=track.status_quo,
+        order_desc=order,
+        sorted_desc=values,
+    )
+
+
+def compile_politics(
+    compiled: CompiledScenario, is_ratification_required: bool = True
+) -> CompiledPolitics:
+    """Tabulate ratification probabilities, stakes and condition-restricted offer tables."""
+    scenario, tracks = compiled.scenario, compiled.tracks
+    pol = scenario.politics
+    stake = stake_matrix(pol, scenario.tracks)
+    ratify = tuple(
+        ratification_table(compiled, stake, k, is_ratification_required)
+        for k in range(len(tracks))
+    )
+    cond_index = {c.name: i for i, c in enumerate(pol.conditions)}
+    track_conditions, restricted = [], []
+    for track in tracks:
+        needed = sorted(
+            {
+                cond_index[c]
+                for iname in track.issues
+                for conds in pol.requires.get(iname, {}).values()
+                for c in conds
+            }
+        )
+        need = requirement_matrix(track, scenario.issues, pol, tuple(needed))
+        tables = []
+        for state in range(2 ** len(needed)):
+            holds = np.array([(state >> b) & 1 for b in range(len(needed))], dtype=bool)
+            feasible = ~(need & ~holds).any(axis=1)
+            tables.append(restrict(track, feasible) if len(needed) else track)
+        track_conditions.append(tuple(needed))
+        restricted.append(tuple(tables))
+    pareto = {
+        (k, state, me, opp): table.best_for_opponent(me, opp)
+        for k, tables in enumerate(restricted)
+        for state, table in enumerate(tables)
+        for me, opp in (table.parties, table.parties[::-1])
+    }
+    return CompiledPolitics(
+        ratify_probability=ratify,
+        stake=stake,
+        track_conditions=tuple(track_conditions),
+        restricted=tuple(restricted),
+        pareto=pareto,
+    )

@@ -1,0 +1,239 @@
+"""The frozen description of a scenario: issues, parties, tracks and the people in the talks.
+
+One frozen spec per concept, built once per run from the validated config by
+:mod:`sim.config.build`. Specs carry no defaults: every default lives in the config schema
+(:mod:`sim.config.schema`), every scenario value in its YAML. Pure data: no numpy tables (see
+:mod:`sim.domain.outcome_space`), no Mesa (see :mod:`sim.agents`), no Hydra.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from enum import Enum
+
+
+class EventKind(Enum):
+    """Kinds of shock a leader can issue (scripted by date or drawn each week).
+
+    Each kind has one class in :mod:`sim.engine.shocks` that says what it does.
+    """
+
+    suspension = "suspension"
+    escalation = "escalation"
+    directive = "directive"
+
+
+class Stance(Enum):
+    """Which way a stakeholder presses its government: for a quick deal or to hold out."""
+
+    deal = "deal"
+    hold = "hold"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A negotiable issue with discrete options and a status quo."""
+
+    name: str
+    options: tuple[str, ...]
+    status_quo: str
+    kind: str
+    rates: dict[str, float]
+
+    @property
+    def status_quo_index(self) -> int:
+        """Index of the status-quo option."""
+        return self.options.index(self.status_quo)
+
+
+@dataclass(frozen=True)
+class Party:
+    """A party's preferences: issue weights, option values and reservation values.
+
+    ``values`` holds the option values of the issues the party weighs (weight > 0); an issue it
+    does not weigh needs none.
+    """
+
+    name: str
+    display_name: str
+    weights: dict[str, float]
+    values: dict[str, dict[str, float]]
+    reservation_value: float
+    reservation_value_spread: float
+    track_reservation_values: dict[str, float]
+
+    def reservation_for(self, track: str) -> float:
+        """Mean reservation value on a track."""
+        return self.track_reservation_values.get(track, self.reservation_value)
+
+
+@dataclass(frozen=True)
+class Track:
+    """A bilateral negotiation track: the issues decided together, and the two parties at it.
+
+    Attributes:
+        name: Track name.
+        issues: Issue names, in the column order of the track's outcomes.
+        parties: The two parties whose negotiators lead the track.
+    """
+
+    name: str
+    issues: tuple[str, ...]
+    parties: tuple[str, str]
+
+
+@dataclass(frozen=True)
+class NegotiatorSpec:
+    """A chief negotiator: the person who leads a party on some tracks."""
+
+    key: str
+    name: str
+    party: str
+    tracks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConditionSpec:
+    """A condition an option may require (e.g. carbon capture before the tanker ban is lifted).
+
+    It holds from the start with ``initial_probability``; otherwise it emerges in any later week
+    with probability ``weekly_hazard``.
+    """
+
+    name: str
+    initial_probability: float
+    weekly_hazard: float
+
+
+@dataclass(frozen=True)
+class LeaderSpec:
+    """A head of government: ratifies deals on its party's tracks, and issues shocks.
+
+    Attributes:
+        key: Config key (``trump``).
+        name: Display name.
+        party: Party key.
+        own_weight: Weight ``lam`` of the party's own utility in the Level II value.
+        threshold_premium: Added to the ratification threshold.
+        sharpness: ``k`` of the logistic ratification probability.
+        hazards: Weekly probability of each shock kind the leader may issue.
+    """
+
+    key: str
+    name: str
+    party: str
+    own_weight: float
+    threshold_premium: float
+    sharpness: float
+    hazards: dict[EventKind, float]
+
+
+@dataclass(frozen=True)
+class StakeholderSpec:
+    """A domestic constituency: presses its government weekly and weighs in at ratification.
+
+    Stance ``deal`` pushes its government's reservation value down on the tracks it cares about
+    (it wants relief soon); ``hold`` pushes it up.
+    """
+
+    key: str
+    name: str
+    party: str
+    influence: float
+    stance: Stance
+    pressure_per_week: float
+    weights: dict[str, float]
+    values: dict[str, dict[str, float]]
+
+
+@dataclass(frozen=True)
+class CoordinatorSpec:
+    """Coordinates a party's mandate across tracks (e.g. the Clerk of the Privy Council).
+
+    Each deal the party concludes lowers its reservation value on its other open tracks by
+    ``mandate_momentum`` (a banked deal makes the next one easier to sell).
+    """
+
+    key: str
+    name: str
+    party: str
+    mandate_momentum: float
+
+
+@dataclass(frozen=True)
+class ScriptedEvent:
+    """A shock a party's leader issues in a given week (from a date in config).
+
+    ``tracks`` limits it to some of the party's tracks (empty: all of them).
+    """
+
+    week: int
+    kind: EventKind
+    party: str
+    weeks: int
+    tracks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProtocolSpec:
+    """The weekly protocol and the effect sizes of shocks (see :class:`~sim.config.schema.ProtocolConfig`).
+
+    Attributes:
+        first_mover: Party that offers first each week on the tracks it is at.
+        suspension_weeks: Length of a stochastic suspension.
+        escalation_reservation_shift: Drop of a target party's reservation value per escalation.
+        directive_time_boost: A directive advances the party's relative time (faster concession).
+        directive_weeks: Length of a stochastic directive.
+        max_pressure_drift: Bound on the cumulative stakeholder drift of a reservation value.
+        is_ratification_required: Whether tentative deals need ratification at home.
+    """
+
+    first_mover: str
+    suspension_weeks: int
+    escalation_reservation_shift: float
+    directive_time_boost: float
+    directive_weeks: int
+    max_pressure_drift: float
+    is_ratification_required: bool
+
+
+@dataclass(frozen=True)
+class Politics:
+    """Everything above the negotiators."""
+
+    conditions: tuple[ConditionSpec, ...]
+    requires: dict[str, dict[str, tuple[str, ...]]]
+    leaders: tuple[LeaderSpec, ...]
+    stakeholders: tuple[StakeholderSpec, ...]
+    coordinators: tuple[CoordinatorSpec, ...]
+    events: tuple[ScriptedEvent, ...]
+
+    def leader_of(self, party: str) -> LeaderSpec | None:
+        """The party's leader, if it has one."""
+        return next((ld for ld in self.leaders if ld.party == party), None)
+
+
+NO_POLITICS = Politics(
+    conditions=(), requires={}, leaders=(), stakeholders=(), coordinators=(), events=()
+)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """An uncompiled scenario, as described by a researcher."""
+
+    name: str
+    start_date: dt.date
+    deadline: dt.date
+    parties: tuple[Party, ...]
+    issues: dict[str, Issue]
+    tracks: tuple[Track, ...]
+    negotiators: tuple[NegotiatorSpec, ...]
+    politics: Politics = NO_POLITICS
+
+    @property
+    def n_weeks(self) -> int:
+        """Weekly rounds from the start up to (and including the week of) the deadline."""
+        return math.ceil((self.deadline - self.start_date).days / 7)

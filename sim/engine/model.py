@@ -1,0 +1,291 @@
+"""The ensemble Mesa model: one model steps a batch of replicates, week by week.
+
+Each Mesa agent is one person or group (Kirsten Hillman is one agent); it acts on every replicate of
+the batch at once, on arrays with a leading replicate axis (:mod:`sim.engine.state`). The model owns
+the protocol order, the shared batch state and the bookkeeping; what each person does is in its
+agent class. A week activates the agents by type, in this order:
+
+1. ``Leader.act``: scripted events of the week, then each leader's stochastic shocks
+   (:mod:`sim.engine.shocks`: suspension, escalation, directive);
+2. ``Stakeholder.act``: each constituency presses on its government's reservation values on the
+   open tracks; the model bounds the cumulative drift;
+3. per open, unsuspended track one alternating-offers round between the two negotiators at it
+   (``Negotiator.propose`` / ``respond``): the first mover offers, the other side accepts or
+   counters, and the first mover answers the counter;
+4. tentative deals are ratified at home by the leaders of the two parties at the track (Putnam's
+   Level II, ``Leader.ratify``); a failure reopens the track;
+5. ``Coordinator.act``: coordinators adjust their party's mandate on the tracks still open.
+
+Replicates whose tracks are closed or suspended are masked, never looped over. Mesa's own seeded
+RNG (``self.rng``) is not used for replicate randomness: every random input comes from
+:mod:`sim.engine.streams`, so a replicate does not depend on its batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import mesa
+import numpy as np
+import numpy.typing as npt
+
+from sim.agents.coordinator import Coordinator
+from sim.agents.leader import Leader
+from sim.agents.negotiator import Negotiator
+from sim.agents.stakeholder import Stakeholder
+from sim.agents.strategies.base import Strategy
+from sim.domain.outcome_space import CompiledScenario
+from sim.domain.politics import CompiledPolitics
+from sim.domain.scenario import ConditionSpec, EventKind, ProtocolSpec
+from sim.engine.records import outcome_columns
+from sim.engine.shocks import SHOCKS, Shock
+from sim.engine.state import BatchState
+from sim.engine.streams import DrawBlock, draw_blocks
+from sim.engine.trace import TraceRecorder
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
+
+
+def condition_weeks(
+    conditions: tuple[ConditionSpec, ...], uniforms: dict[str, FloatArray], n_weeks: int
+) -> IntArray:
+    """``(R, C)`` first week each condition holds (``n_weeks``: not before the deadline).
+
+    A condition holds at week 0 with its initial probability, else it emerges after a geometric
+    number of weeks with its weekly hazard (inverse-CDF draw from one uniform). Its two uniforms
+    per replicate come from block ``condition.<name>``.
+    """
+    n_reps = next(iter(uniforms.values())).shape[0] if uniforms else 0
+    weeks = np.full((n_reps, len(conditions)), n_weeks, dtype=np.int64)
+    for c, cond in enumerate(conditions):  # a handful of conditions, not replicates
+        u = uniforms[f"condition.{cond.name}"]
+        at_start = u[:, 0] < cond.initial_probability
+        if cond.weekly_hazard >= 1.0:
+            later = np.ones(n_reps, dtype=np.int64)
+        elif cond.weekly_hazard > 0.0:
+            gaps = np.floor(np.log1p(-u[:, 1]) / np.log1p(-cond.weekly_hazard))
+            later = 1 + np.minimum(gaps, n_weeks).astype(np.int64)
+        else:
+            later = np.full(n_reps, n_weeks, dtype=np.int64)
+        weeks[:, c] = np.where(at_start, 0, np.minimum(later, n_weeks))
+    return weeks
+
+
+class NegotiationModel(mesa.Model):
+    """A batch of replicates of the sectoral negotiation.
+
+    Args:
+        compiled: The compiled scenario (shared, read-only).
+        politics: The compiled political layer (ratification tables, conditions).
+        protocol: Protocol spec.
+        strategies: Strategy per party key.
+        seed: Experiment seed.
+        replicates: Global indices of the replicates in this batch.
+        record_trace: Keep week-by-week records in :attr:`trace` (for a batch of one replicate).
+    """
+
+    def __init__(
+        self,
+        compiled: CompiledScenario,
+        politics: CompiledPolitics,
+        protocol: ProtocolSpec,
+        strategies: dict[str, Strategy],
+        seed: int,
+        replicates: IntArray,
+        record_trace: bool = False,
+    ) -> None:
+        super().__init__(rng=seed)
+        self.compiled, self.politics, self.protocol = compiled, politics, protocol
+        self.seed = seed
+        replicates = np.asarray(replicates, dtype=np.int64)
+        #: ``(P, T)`` whether each party is at each track.
+        self.at_track = np.zeros((len(compiled.party_names), len(compiled.tracks)), dtype=bool)
+        for k, track in enumerate(compiled.tracks):
+            self.at_track[list(track.parties), k] = True
+        self.shocks: dict[EventKind, Shock] = {
+            kind: cls(protocol, self.at_track) for kind, cls in SHOCKS.items()
+        }
+        self._create_agents(strategies)
+        draws = draw_blocks(seed, replicates, self._draw_layout())
+        self.state = BatchState(
+            replicates=replicates,
+            initial_reservation=self._initial_reservation(draws),
+            condition_week=condition_weeks(compiled.scenario.politics.conditions, draws, self.n_weeks),
+            n_weeks=self.n_weeks,
+        )
+        for agent in [*self._of_type(Leader), *self._of_type(Stakeholder)]:
+            agent.receive_draws(draws)
+        #: Records week-by-week events, offers and ratification draws (``record_trace`` only).
+        self.tracer = TraceRecorder(compiled, self.state) if record_trace else None
+
+    # --- set-up ---------------------------------------------------------------------------
+    @property
+    def n_weeks(self) -> int:
+        """Rounds until the deadline."""
+        return self.compiled.n_weeks
+
+    def _create_agents(self, strategies: dict[str, Strategy]) -> None:
+        sc, pidx = self.compiled.scenario, self.compiled.party_index
+        track_index = {t.name: k for k, t in enumerate(self.compiled.tracks)}
+        #: Per track, the negotiator of each party at it.
+        self.track_negotiators: list[dict[int, Negotiator]] = [{} for _ in self.compiled.tracks]
+        for spec in sc.negotiators:
+            party = pidx(spec.party)
+            tracks = [track_index[t] for t in spec.tracks if t in track_index]
+            agent = Negotiator(self, spec, party, tracks, strategies[spec.party])
+            for k in tracks:
+                self.track_negotiators[k][party] = agent
+        for leader in sc.politics.leaders:
+            Leader(self, leader, pidx(leader.party))
+        for g, holder in enumerate(sc.politics.stakeholders):
+            Stakeholder(self, holder, pidx(holder.party), self.politics.stake[g])
+        for coordinator in sc.politics.coordinators:
+            Coordinator(self, coordinator, pidx(coordinator.party))
+        #: Per track, the leaders who ratify its deals (those of the two parties at it).
+        self.track_leaders = [
+            [ld for ld in self._of_type(Leader) if self.at_track[ld.party, k]]
+            for k in range(len(self.compiled.tracks))
+        ]
+
+    def _draw_layout(self) -> list[DrawBlock]:
+        """The model's own blocks (reservation values, conditions), then every agent's."""
+        n_tracks = len(self.compiled.tracks)
+        blocks = [DrawBlock(f"reservation.{p}", (n_tracks,)) for p in self.compiled.party_names]
+        blocks += [
+            DrawBlock(f"condition.{c.name}", (2,)) for c in self.compiled.scenario.politics.conditions
+        ]
+        for agent in [*self._of_type(Leader), *self._of_type(Stakeholder)]:
+            blocks += agent.draw_blocks()
+        return blocks
+
+    def _initial_reservation(self, draws: dict[str, FloatArray]) -> FloatArray:
+        """``(R, P, T)`` uniform in [mean - spread, mean + spread], clipped to the utility scale."""
+        u = np.stack([draws[f"reservation.{p}"] for p in self.compiled.party_names], axis=1)
+        mean, spread = self.compiled.reservation_mean, self.compiled.reservation_spread
+        return np.clip(mean + spread * (2.0 * u - 1.0), 0.0, 1.0)
+
+    def _of_type[A: mesa.Agent](self, agent_type: type[A]) -> Iterator[A]:
+        """The agents of one type, in creation order (none if there are none)."""
+        agents = self.agents_by_type.get(agent_type)
+        return iter(()) if agents is None else iter(agents)
+
+    def _activate(self, agent_type: type[mesa.Agent], method: str) -> None:
+        """Activate every agent of a type, in creation order, through Mesa's AgentSet."""
+        agents = self.agents_by_type.get(agent_type)
+        if agents is not None:
+            agents.do(method)
+
+    # --- the week -------------------------------------------------------------------------
+    def step(self) -> None:
+        """Advance every replicate of the batch by one week."""
+        state = self.state
+        self._activate(Leader, "act")
+        state.talking = state.week >= state.suspended_until
+        state.weeks_suspended += (~state.talking & state.is_open).astype(np.int64)
+        self._activate(Stakeholder, "act")
+        bound = self.protocol.max_pressure_drift
+        state.pressure_drift = np.clip(state.pressure_drift, -bound, bound)
+        state.refresh_reservation()
+        was_open = state.is_open.copy()
+        for k in range(len(self.compiled.tracks)):
+            active = state.is_open[:, k] & state.talking[:, k]
+            if active.any():
+                self._negotiate_track(k, active)
+        state.concluded_now = was_open & ~state.is_open
+        self._activate(Coordinator, "act")
+        state.refresh_reservation()
+        if self.tracer is not None:
+            self.tracer.week_state()
+        state.week += 1
+        if state.week >= self.n_weeks or not state.is_open.any():
+            self.running = False
+
+    def run(self) -> None:
+        """Step until every track of every replicate is concluded or the deadline passes."""
+        while self.running:
+            self.step()
+
+    # --- one track ------------------------------------------------------------------------
+    def _parties_in_order(self, k: int) -> tuple[Negotiator, Negotiator]:
+        """The track's two negotiators, the protocol's first mover first (if it is at the track)."""
+        first, second = self.compiled.tracks[k].parties
+        if self.compiled.party_names[second] == self.protocol.first_mover:
+            first, second = second, first
+        negotiators = self.track_negotiators[k]
+        return negotiators[first], negotiators[second]
+
+    def _condition_state(self, k: int) -> IntArray:
+        """Bitmask per replicate of which of track ``k``'s conditions hold this week."""
+        state = np.zeros(self.state.n_replicates, dtype=np.int64)
+        for bit, c in enumerate(self.politics.track_conditions[k]):
+            holds = self.state.condition_week[:, c] <= self.state.week
+            state |= holds.astype(np.int64) << bit
+        return state
+
+    def _negotiate_track(self, k: int, active: BoolArray) -> None:
+        """Group active replicates by which conditional options are feasible, then negotiate."""
+        if not self.politics.track_conditions[k]:
+            self._negotiate_round(k, np.flatnonzero(active), 0)
+            return
+        state = self._condition_state(k)
+        for s in np.unique(state[active]):  # at most 2**(conditions on the track) groups
+            self._negotiate_round(k, np.flatnonzero(active & (state == s)), int(s))
+
+    def _negotiate_round(self, k: int, rows: IntArray, conditions: int) -> None:
+        """One alternating-offers round on track ``k`` for batch positions ``rows``."""
+        a, b = self._parties_in_order(k)
+        t = self.state.week
+        offer = a.propose(a.view(k, conditions, rows, b, t))
+        made = a.can_commit(k, rows, offer)
+        accepted = made & b.respond(b.view(k, conditions, rows, a, t), offer)
+        self.state.offers[rows, k, a.party, t] = np.where(made, offer, -1)
+        counter = b.propose(b.view(k, conditions, rows, a, t))
+        countering = ~accepted & b.can_commit(k, rows, counter)
+        # the first mover compares the counter with what it would offer next week (AC_next)
+        answer = a.respond(a.view(k, conditions, rows, b, t + 1), counter)
+        counter_accepted = countering & answer
+        self.state.offers[rows, k, b.party, t] = np.where(countering, counter, -1)
+        deal = np.where(accepted, offer, counter)
+        tentative = accepted | counter_accepted
+        if self.tracer is not None:
+            self.tracer.offers(
+                k,
+                rows,
+                (a.party, offer, accepted, made),
+                (b.party, counter, counter_accepted, countering),
+            )
+        self._ratify(k, rows[tentative], deal[tentative])
+
+    def _ratify(self, k: int, rows: IntArray, outcome: IntArray) -> None:
+        """Level II: the leaders of the track's parties ratify each tentative deal."""
+        if rows.size == 0:
+            return
+        ratified = np.ones(rows.size, dtype=bool)
+        for leader in self.track_leaders[k]:
+            ratified &= leader.ratify(k, rows, outcome)
+        state = self.state
+        state.ratification_attempts[rows, k] += 1
+        state.ratification_failures[rows[~ratified], k] += 1
+        state.conclude(k, rows[ratified], outcome[ratified])
+        if self.tracer is not None:
+            self.tracer.ratification(k, rows, outcome, self.track_leaders[k], ratified)
+
+    @property
+    def trace(self) -> list[dict[str, object]]:
+        """The recorded trace rows (empty unless ``record_trace``)."""
+        return [] if self.tracer is None else self.tracer.rows
+
+    # --- results --------------------------------------------------------------------------
+    @property
+    def discounts(self) -> dict[int, float]:
+        """Per-round discount factor per party index (1.0: none)."""
+        out: dict[int, float] = {}
+        for agent in self._of_type(Negotiator):
+            out.setdefault(agent.party, agent.discount)
+        return out
+
+    def outcome_columns(self) -> dict[str, np.ndarray]:
+        """One record per (track, replicate), track-major, as columns of equal length."""
+        return outcome_columns(self.compiled, self.state, self.discounts)

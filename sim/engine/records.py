@@ -1,0 +1,59 @@
+"""A batch's per-(track, replicate) outcome records, as plain numpy columns.
+
+The labelled table (:mod:`sim.runs.schema`) is built from these columns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.domain.outcome_space import CompiledScenario
+from sim.engine.state import BatchState
+
+
+def outcome_columns(
+    compiled: CompiledScenario, state: BatchState, discounts: dict[int, float]
+) -> dict[str, np.ndarray]:
+    """One record per (track, replicate), track-major, as columns of equal length.
+
+    Columns: ``replicate``, ``track`` (index), ``agreed``, ``agreement_week`` (-1 if none),
+    ``outcome`` (the agreed outcome, or the status quo), ``ratification_attempts``,
+    ``ratification_failures``, ``weeks_suspended``, ``escalations``, per party ``utility_<p>``,
+    ``discounted_utility_<p>`` (``u * delta**t`` for a deal in week ``t``),
+    ``reservation_<p>`` (final), ``initial_reservation_<p>`` and ``pressure_drift_<p>``, and per
+    condition ``condition_week_<c>`` (first week it holds; ``n_weeks`` = not before the deadline).
+    """
+    n_reps, n_tracks = state.agreed_outcome.shape
+    agreed = state.agreed_outcome >= 0
+    sq = np.array([t.status_quo for t in compiled.tracks], dtype=np.int64)
+    outcome = np.where(agreed, state.agreed_outcome, sq[None, :])  # (R, T)
+
+    def per_replicate(a: np.ndarray) -> np.ndarray:  # (R,) -> one per (track, replicate)
+        return np.tile(a, n_tracks)
+
+    def per_track(a: np.ndarray) -> np.ndarray:  # (R, T) -> track-major
+        return a.T.ravel()
+
+    cols: dict[str, np.ndarray] = {
+        "replicate": per_replicate(state.replicates),
+        "track": np.repeat(np.arange(n_tracks, dtype=np.int64), n_reps),
+        "agreed": per_track(agreed),
+        "agreement_week": per_track(state.agreement_week),
+        "outcome": per_track(outcome),
+        "ratification_attempts": per_track(state.ratification_attempts),
+        "ratification_failures": per_track(state.ratification_failures),
+        "weeks_suspended": per_track(state.weeks_suspended),
+        "escalations": per_replicate(state.escalations),
+    }
+    # a deal in week t is worth u * delta**t; the status quo is not a delayed payoff
+    delay = np.where(agreed, state.agreement_week, 0)
+    for p, name in enumerate(compiled.party_names):
+        util = np.stack([t.utilities[p, outcome[:, k]] for k, t in enumerate(compiled.tracks)], axis=1)
+        cols[f"utility_{name}"] = per_track(util)
+        cols[f"discounted_utility_{name}"] = per_track(util * discounts.get(p, 1.0) ** delay)
+        cols[f"reservation_{name}"] = per_track(state.reservation[:, p, :])
+        cols[f"initial_reservation_{name}"] = per_track(state.initial_reservation[:, p, :])
+        cols[f"pressure_drift_{name}"] = per_track(state.pressure_drift[:, p, :])
+    for c, cond in enumerate(compiled.scenario.politics.conditions):
+        cols[f"condition_week_{cond.name}"] = per_replicate(state.condition_week[:, c])
+    return cols

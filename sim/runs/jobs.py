@@ -1,0 +1,148 @@
+"""One job of a sweep: resume a finished job, record a failed one, and the sweep's job list.
+
+:mod:`sim.cli.run` calls :func:`run_job` for every job of a run or sweep. In a multirun (``-m``) a job
+
+* is skipped when its directory already holds a ``summary.json`` stamped with the same config
+  hash (so re-running a sweep into the same ``hydra.sweep.dir`` redoes only what is missing);
+* that raises leaves ``error.json`` (type, message) and ``traceback.txt`` in its directory and
+  returns, so the other jobs of the sweep still run (Hydra would otherwise stop the sweep).
+
+A single run (no ``-m``) is never skipped and still fails loudly. Every finished run's
+``summary.json`` is stamped last with ``config_hash``, so a stamped summary marks a complete run
+even if a run is killed half-way through writing its files.
+
+The sweep's expected job list (``jobs.json`` in the sweep directory, written by
+:class:`sim.cli.callbacks.SweepCallback` before any job starts) lets the aggregator name jobs that
+never ran. No Hydra imports here.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from sim.config.schema import RunConfig
+from sim.runs.files import atomic_path, read_json, write_json
+from sim.runs.schema import ERROR_FILE, JOBS_FILE, SUMMARY_FILE, TRACEBACK_FILE
+
+#: Settings that change how fast a run goes, never its results; left out of the config hash.
+EXECUTION_ONLY_FIELDS = ("n_workers", "progress")
+
+Task = Callable[[RunConfig, Path], dict[str, Any]]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    return str(value)
+
+
+def config_hash(cfg: RunConfig) -> str:
+    """A short digest of everything in a run config that can change its results.
+
+    Args:
+        cfg: The run config.
+
+    Returns:
+        16 hex digits of the SHA-256 of the config as sorted JSON, without
+        :data:`EXECUTION_ONLY_FIELDS`.
+    """
+    data = asdict(cfg)
+    for name in EXECUTION_ONLY_FIELDS:
+        data.pop(name, None)
+    text = json.dumps(data, sort_keys=True, default=_plain, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def completed_summary(out_dir: Path, digest: str) -> dict[str, Any] | None:
+    """The run's summary if it finished with the config whose hash is ``digest``."""
+    summary = read_json(out_dir / SUMMARY_FILE)
+    if summary is None or summary.get("config_hash") != digest:
+        return None
+    return summary
+
+
+def stamp_summary(out_dir: Path, digest: str) -> dict[str, Any]:
+    """Add ``config_hash`` to a finished run's ``summary.json`` (atomically; the last write)."""
+    path = out_dir / SUMMARY_FILE
+    summary = read_json(path)
+    if summary is None:
+        raise FileNotFoundError(f"{path}: the run wrote no summary")
+    summary["config_hash"] = digest
+    write_json(path, summary)
+    return summary
+
+
+def record_failure(out_dir: Path, exc: BaseException) -> dict[str, Any]:
+    """Write ``error.json`` and ``traceback.txt`` for a job that raised ``exc``."""
+    error = {
+        "type": type(exc).__name__,
+        "module": type(exc).__module__,
+        "message": " ".join(str(exc).split()) or type(exc).__name__,
+    }
+    with atomic_path(out_dir / TRACEBACK_FILE) as tmp:
+        tmp.write_text("".join(traceback.format_exception(exc)))
+    write_json(out_dir / ERROR_FILE, error)
+    return error
+
+
+def clear_failure(out_dir: Path) -> None:
+    """Forget a previous attempt's failure (before the job is run again)."""
+    for name in (ERROR_FILE, TRACEBACK_FILE):
+        (out_dir / name).unlink(missing_ok=True)
+
+
+def run_job(cfg: RunConfig, out_dir: Path, task: Task, *, multirun: bool) -> dict[str, Any] | None:
+    """Run one job of a run or sweep.
+
+    Args:
+        cfg: The job's run config (not yet validated: ``task`` validates it).
+        out_dir: The job's directory.
+        task: Validates ``cfg``, simulates and writes ``out_dir``; returns the summary.
+        multirun: Whether the job is one point of a sweep (resume and fault capture on).
+
+    Returns:
+        The summary, or ``None`` if a multirun job failed (its error is in ``out_dir``).
+    """
+    digest = config_hash(cfg)
+    if multirun:
+        done = completed_summary(out_dir, digest)
+        if done is not None:
+            print(f"{out_dir}: already complete (config {digest}); skipped")
+            return done
+    clear_failure(out_dir)
+    try:
+        task(cfg, out_dir)
+        return stamp_summary(out_dir, digest)
+    except Exception as exc:
+        if not multirun:
+            raise
+        error = record_failure(out_dir, exc)
+        print(
+            f"{out_dir}: job failed: {error['type']}: {error['message']} "
+            f"(see {out_dir / ERROR_FILE}, {TRACEBACK_FILE})",
+            file=sys.stderr,
+        )
+        return None
+
+
+def write_jobs_file(sweep_dir: Path, jobs: list[list[str]]) -> Path:
+    """Write the sweep's expected jobs (number and overrides of each) to ``jobs.json``."""
+    path = sweep_dir / JOBS_FILE
+    write_json(path, {"jobs": [{"num": i, "overrides": list(o)} for i, o in enumerate(jobs)]})
+    return path
+
+
+def read_jobs_file(sweep_dir: Path) -> dict[int, list[str]] | None:
+    """The expected jobs of a sweep (job number -> overrides), or ``None`` if not recorded."""
+    data = read_json(sweep_dir / JOBS_FILE)
+    if data is None:
+        return None
+    return {int(job["num"]): [str(o) for o in job["overrides"]] for job in data.get("jobs", [])}

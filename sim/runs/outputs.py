@@ -1,0 +1,72 @@
+"""A run's outputs: summary tables, figures and files in its directory, written atomically."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim import plots
+from sim.analysis.outcomes import cumulative_deals
+from sim.domain.outcome_space import CompiledScenario
+from sim.runs.files import write_json, write_parquet
+from sim.runs.schema import OUTCOMES_FILE, SUMMARY_FILE
+
+
+def jsonable(obj: Any) -> Any:
+    """Dataclasses and enums (e.g. a RunConfig) as plain JSON values."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, enum.Enum):
+        return obj.value
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [jsonable(v) for v in obj]
+    return obj
+
+
+def write_outputs(
+    out_dir: Path, outcomes: pd.DataFrame, compiled: CompiledScenario, summary: dict[str, Any]
+) -> None:
+    """Write ``outcomes.parquet``, ``summary.json`` and the figures."""
+    write_parquet(out_dir / OUTCOMES_FILE, outcomes)
+    write_json(out_dir / SUMMARY_FILE, summary)
+    write_figures(out_dir, outcomes, compiled, summary)
+
+
+def write_figures(
+    out_dir: Path, outcomes: pd.DataFrame, compiled: CompiledScenario, summary: dict[str, Any]
+) -> None:
+    """The standard figures of a run."""
+    start = compiled.scenario.start_date.isoformat()
+    plots.plot_deal_likelihood(
+        pd.DataFrame(summary["deal_likelihood"]), out_dir / "deal_likelihood.png"
+    )
+    plots.plot_agreement_weeks(outcomes, compiled.n_weeks, out_dir / "agreement_weeks.png")
+    plots.plot_deals_over_time(
+        cumulative_deals(outcomes, compiled.n_weeks), out_dir / "deals_over_time.png", start
+    )
+    shares = pd.DataFrame(summary["option_shares"])
+    plots.plot_final_tariffs(shares, out_dir / "final_tariffs.png")
+    granted = pd.DataFrame(summary["concessions_granted"])
+    if len(granted):
+        plots.plot_concessions(granted, out_dir / "concessions.png")
+    names = [p.display_name or p.name for p in compiled.scenario.parties]
+    for eff, track in zip(summary["efficiency"], compiled.tracks, strict=True):
+        agreed = outcomes[(outcomes["track"] == track.name) & outcomes["agreed"]]["outcome"]
+        utilities = track.utilities[list(track.parties)]
+        labels = tuple(names[p] for p in track.parties)
+        plots.plot_outcomes_over_frontier(
+            utilities,
+            utilities[:, agreed.to_numpy(dtype=np.int64)].T,
+            out_dir / f"frontier_{track.name}.png",
+            nash=eff["nash_utilities"],
+            ks=eff["ks_utilities"],
+            labels=(labels[0], labels[1]),
+            title=f"{track.name.replace('_', ' ')}: agreements over the Pareto frontier",
+        )

@@ -1,0 +1,170 @@
+"""Replay one replicate of a finished run (``python -m sim replay RUN_DIR --replicate I``).
+
+The run's config is rebuilt from ``RUN_DIR/.hydra/config.yaml`` alone (loaded, merged onto the
+:class:`~sim.config.schema.RunConfig` schema, converted and validated; no Hydra app), replicate ``I`` is
+simulated by itself with the trace on, and the result goes to ``RUN_DIR/replay_<I>/``:
+``trace.parquet`` and ``trace.csv`` (one row per event: offers with week, track, proposer, the
+outcome, each party's utility of it and whether it was accepted; ratification probabilities and
+draws; shocks; each week's reservation values and pressure), ``outcome.csv`` (the replicate's
+final outcome per track) and ``trace.png``. The replayed outcome is then checked against the
+replicate's rows in ``RUN_DIR/outcomes.parquet``: a match is confirmed, a mismatch is an error
+(exit status 1).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from omegaconf import OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from sim import plots
+from sim.config.errors import ConfigError
+from sim.config.schema import RunConfig
+from sim.config.validation import validate_run
+from sim.runs.experiment import build_experiment
+from sim.runs.files import atomic_path, write_parquet
+from sim.runs.schema import CONFIG_FILE, OUTCOMES_FILE, outcomes_frame
+
+
+class ReplayError(RuntimeError):
+    """The run directory cannot be replayed (missing files, unknown replicate)."""
+
+
+def load_run_config(run_dir: Path) -> RunConfig:
+    """Rebuild and validate a run's config from its saved ``.hydra/config.yaml``.
+
+    Raises:
+        ReplayError: If the file is missing or does not fit the schema.
+    """
+    path = run_dir / CONFIG_FILE
+    if not path.exists():
+        raise ReplayError(f"{path}: not found (is {run_dir} a run directory?)")
+    try:
+        merged = OmegaConf.merge(OmegaConf.structured(RunConfig), OmegaConf.load(path))
+        cfg = OmegaConf.to_object(merged)
+    except OmegaConfBaseException as exc:
+        raise ReplayError(f"{path}: does not fit the current config schema: {exc}") from exc
+    assert isinstance(cfg, RunConfig)
+    try:
+        validate_run(cfg)
+    except ConfigError as exc:
+        raise ReplayError(f"{path}: {exc}") from exc
+    return cfg
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A replayed replicate.
+
+    Attributes:
+        replicate: The replicate index.
+        trace: One row per event: offers, ratification draws, shocks and each week's state.
+        outcome: The replayed final outcome, one row per track.
+        stored: The replicate's rows in the run's ``outcomes.parquet``.
+        mismatches: Human-readable differences between ``outcome`` and ``stored`` (empty: match).
+        n_weeks: Rounds until the deadline.
+    """
+
+    replicate: int
+    trace: pd.DataFrame
+    outcome: pd.DataFrame
+    stored: pd.DataFrame
+    mismatches: tuple[str, ...]
+    n_weeks: int
+
+
+def _same(a: object, b: object) -> bool:
+    """Exact equality, with missing equal to missing."""
+    a_na, b_na = a is None or a is pd.NA or a is pd.NaT, b is None or b is pd.NA or b is pd.NaT
+    a_na = a_na or (isinstance(a, float) and math.isnan(a))
+    b_na = b_na or (isinstance(b, float) and math.isnan(b))
+    if a_na or b_na:
+        return a_na and b_na
+    return bool(a == b)
+
+
+def compare_outcomes(replayed: pd.DataFrame, stored: pd.DataFrame) -> tuple[str, ...]:
+    """Every difference between a replayed and a stored outcome of the same replicate."""
+    problems: list[str] = []
+    replayed = replayed.assign(track=replayed["track"].astype(str)).set_index("track")
+    stored = stored.assign(track=stored["track"].astype(str)).set_index("track")
+    if set(replayed.index) != set(stored.index):
+        return (f"tracks differ: replayed {sorted(replayed.index)}, stored {sorted(stored.index)}",)
+    columns = [c for c in stored.columns if c in replayed.columns]
+    missing = sorted(set(stored.columns) - set(replayed.columns))
+    if missing:
+        problems.append(f"stored columns the replay lacks: {missing}")
+    for track in stored.index:
+        for col in columns:
+            a, b = replayed.at[track, col], stored.at[track, col]
+            if not _same(a, b):
+                problems.append(f"{track}.{col}: replayed {a!r}, stored {b!r}")
+    return tuple(problems)
+
+
+def replay(run_dir: Path, replicate: int) -> Replay:
+    """Re-simulate one replicate of a run alone, with its trace, and compare it with the run.
+
+    Args:
+        run_dir: A run directory (or one job directory of a sweep).
+        replicate: The replicate index.
+
+    Returns:
+        The replay (nothing is written).
+
+    Raises:
+        ReplayError: If the run cannot be read or has no such replicate.
+    """
+    cfg = load_run_config(run_dir)
+    outcomes_path = run_dir / OUTCOMES_FILE
+    if not outcomes_path.exists():
+        raise ReplayError(f"{outcomes_path}: not found (did the run finish?)")
+    stored = pd.read_parquet(outcomes_path, filters=[("replicate", "==", replicate)])
+    if stored.empty:
+        n = int(pd.read_parquet(outcomes_path, columns=["replicate"])["replicate"].max()) + 1
+        raise ReplayError(f"replicate {replicate} is not in this run (replicates 0..{n - 1})")
+    experiment = build_experiment(cfg)
+    model = experiment.model(np.array([replicate], dtype=np.int64), record_trace=True)
+    model.run()
+    outcome = outcomes_frame(experiment.compiled, experiment.seed, model.outcome_columns())
+    return Replay(
+        replicate=replicate,
+        trace=pd.DataFrame(model.trace),
+        outcome=outcome,
+        stored=stored.reset_index(drop=True),
+        mismatches=compare_outcomes(outcome, stored),
+        n_weeks=experiment.compiled.n_weeks,
+    )
+
+
+def write_replay(result: Replay, out_dir: Path) -> list[Path]:
+    """Write the trace (Parquet, CSV), the replayed outcome (CSV) and the trace figure."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / "trace.parquet", out_dir / "trace.csv", out_dir / "outcome.csv"]
+    write_parquet(paths[0], result.trace)
+    with atomic_path(paths[1]) as tmp:
+        result.trace.to_csv(tmp, index=False)
+    with atomic_path(paths[2]) as tmp:
+        result.outcome.to_csv(tmp, index=False)
+    paths.append(
+        plots.plot_trace(result.trace, result.outcome, result.n_weeks, out_dir / "trace.png")
+    )
+    return paths
+
+
+def describe_outcome(outcome: pd.DataFrame) -> list[str]:
+    """One line per track: agreed in which week, or no deal."""
+    lines = []
+    for row in outcome.itertuples():
+        if row.agreed:
+            lines.append(
+                f"  {row.track}: deal in week {row.agreement_week} (outcome {row.outcome})"
+            )
+        else:
+            lines.append(f"  {row.track}: no deal by the deadline")
+    return lines
