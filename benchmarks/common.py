@@ -16,9 +16,10 @@ from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import OmegaConf
 
-from sim.config import RunConfig, register_configs, validate
-from sim.runs.experiment import Experiment
-from sim.runs.experiment import build_experiment
+from sim.cli.compose import register_configs
+from sim.config.schema import RunConfig
+from sim.config.validation import validate_run as validate
+from sim.runs.experiment import Experiment, build_experiment
 
 REPO = Path(__file__).resolve().parent.parent
 CONF_DIR = REPO / "conf"

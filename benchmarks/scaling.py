@@ -18,10 +18,10 @@ from benchmarks.common import Record, time_interleaved
 from benchmarks.eight_issue import eight_issue_experiment, eight_issue_record, runner
 from sim.agents.strategies.offers import nearest_offer
 from sim.agents.strategies.time_dependent import TimeDependentStrategy
-from sim.domain.outcome_space import Issue, Negotiator, Party, Scenario, Track, compile_scenario
-from sim.runs.experiment import Experiment
-from sim.engine.model import ProtocolSettings
+from sim.domain.outcome_space import compile_scenario
 from sim.domain.politics import compile_politics
+from sim.domain.scenario import Issue, NegotiatorSpec, Party, ProtocolSpec, Scenario, Track
+from sim.runs.experiment import Experiment
 
 SYNTHETIC_SEED = 1_000_003
 OPTIONS_PER_ISSUE = 10
@@ -89,7 +89,10 @@ def synthetic_experiment(
     rng = np.random.default_rng(seed)
     options = tuple(f"o{j}" for j in range(OPTIONS_PER_ISSUE))
     names = [f"issue_{i}" for i in range(n_issues)]
-    issues = {n: Issue(name=n, options=options, status_quo=options[-1]) for n in names}
+    issues = {
+        n: Issue(name=n, options=options, status_quo=options[-1], kind="tariff", rates={})
+        for n in names
+    }
 
     def party(name: str, rising: bool) -> Party:
         values = {}
@@ -98,7 +101,15 @@ def synthetic_experiment(
             v = (v - v[0]) / (v[-1] - v[0])
             values[n] = dict(zip(options, (v if rising else v[::-1]).tolist(), strict=True))
         weights = {n: float(w) for n, w in zip(names, rng.uniform(0.5, 1.5, n_issues), strict=True)}
-        return Party(name, weights, values, reservation_value=0.4, reservation_value_spread=0.1)
+        return Party(
+            name,
+            display_name=name,
+            weights=weights,
+            values=values,
+            reservation_value=0.4,
+            reservation_value_spread=0.1,
+            track_reservation_values={},
+        )
 
     start = dt.date.fromisoformat(START_DATE)
     scenario = Scenario(
@@ -107,20 +118,28 @@ def synthetic_experiment(
         deadline=start + dt.timedelta(days=7 * n_weeks),
         parties=(party("canada", rising=False), party("united_states", rising=True)),
         issues=issues,
-        tracks=(Track("package", tuple(names)),),
+        tracks=(Track("package", tuple(names), ("canada", "united_states")),),
         negotiators=(
-            Negotiator("ca", "CA", "canada", ("package",)),
-            Negotiator("us", "US", "united_states", ("package",)),
+            NegotiatorSpec("ca", "CA", "canada", ("package",)),
+            NegotiatorSpec("us", "US", "united_states", ("package",)),
         ),
     )
     compiled = compile_scenario(scenario)
     return Experiment(
         compiled=compiled,
         politics=compile_politics(compiled),
-        protocol=ProtocolSettings(first_mover=1),
+        protocol=ProtocolSpec(
+            first_mover="united_states",
+            suspension_weeks=1,
+            escalation_reservation_shift=0.0,
+            directive_time_boost=0.0,
+            directive_weeks=1,
+            max_pressure_drift=0.0,
+            is_ratification_required=False,
+        ),
         strategies={
-            0: TimeDependentStrategy(beta=5.0, kappa=0.0, offer_policy=nearest_offer),
-            1: TimeDependentStrategy(beta=0.2, kappa=0.0, offer_policy=nearest_offer),
+            "canada": TimeDependentStrategy(beta=5.0, kappa=0.0, offer_policy=nearest_offer),
+            "united_states": TimeDependentStrategy(beta=0.2, kappa=0.0, offer_policy=nearest_offer),
         },
         seed=SYNTHETIC_SEED,
     )

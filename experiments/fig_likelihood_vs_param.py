@@ -21,9 +21,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from sim.plots import save_figure
 from sim.runs import aggregate as sweep_aggregate
 from sim.runs.aggregate import JobRecord, short_names, swept_parameters, tracks_in
-from sim.plots import save_figure
 
 
 def load_runs(sweep_dir: Path) -> list[JobRecord]:

@@ -22,9 +22,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pyarrow.parquet as pq
 
+from sim.plots import save_figure
 from sim.runs import aggregate as sweep_aggregate
 from sim.runs.aggregate import COMPLETE, JobRecord, point_labels
-from sim.plots import save_figure
 
 
 def load_runs(directory: Path) -> list[JobRecord]:

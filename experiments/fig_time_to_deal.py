@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.plots import save_figure
 from sim.runs import aggregate as sweep_aggregate
 from sim.runs.aggregate import COMPLETE, JobRecord, point_labels
-from sim.plots import save_figure
 
 ALL_TRACKS = "all_tracks"
 

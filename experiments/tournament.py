@@ -28,9 +28,9 @@ import pandas as pd
 from omegaconf import OmegaConf
 from scipy import stats
 
+from sim.plots import save_figure
 from sim.runs.aggregate import COMPLETE, JobRecord, load_outcomes
 from sim.runs.aggregate import load_runs as load_sweep
-from sim.plots import save_figure
 from sim.runs.files import atomic_path, write_parquet
 
 PARTIES = ("canada", "united_states")

@@ -16,7 +16,6 @@ from omegaconf import OmegaConf
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 from sim.cli.compose import register_configs
-from sim.config.validation import validate_run as validate
 from sim.config.schema import (
     IssueConfig,
     LeaderConfig,
@@ -29,8 +28,9 @@ from sim.config.schema import (
     ScenarioConfig,
     TrackConfig,
 )
-from sim.runs.experiment import Experiment
-from sim.runs.experiment import build_experiment
+from sim.config.validation import validate_run as validate
+from sim.domain.scenario import Issue, Party, Track
+from sim.runs.experiment import Experiment, build_experiment
 
 REPO = Path(__file__).resolve().parent.parent
 CONF_DIR = REPO / "conf"
@@ -136,3 +136,26 @@ def single_issue_config(
 
 def experiment_for(cfg: RunConfig) -> Experiment:
     return build_experiment(cfg)
+
+
+def make_issue(name: str, options: tuple[str, ...], status_quo: str) -> Issue:
+    """A domain issue with no tariff rates (for unit tests of the domain and strategies)."""
+    return Issue(name=name, options=options, status_quo=status_quo, kind="tariff", rates={})
+
+
+def make_party(name: str, weights: dict, values: dict, reservation_value: float) -> Party:
+    """A domain party with no spread and no per-track reservation values."""
+    return Party(
+        name=name,
+        display_name=name,
+        weights=weights,
+        values=values,
+        reservation_value=reservation_value,
+        reservation_value_spread=0.0,
+        track_reservation_values={},
+    )
+
+
+def make_track(name: str, issues: tuple[str, ...], parties: tuple[str, str]) -> Track:
+    """A bilateral domain track."""
+    return Track(name=name, issues=issues, parties=parties)

@@ -11,12 +11,11 @@ from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import OmegaConf
 
-from sim.runs.adaptive import half_widths, run_adaptive
 from sim.analysis.likelihood import deal_likelihoods
-from sim.config.validation import validate_run as validate
 from sim.config.schema import RunConfig
-from sim.runs.experiment import run_replicates
-from sim.runs.experiment import build_experiment
+from sim.config.validation import validate_run as validate
+from sim.runs.adaptive import half_widths, run_adaptive
+from sim.runs.experiment import build_experiment, run_replicates
 
 ROOT = Path(__file__).resolve().parents[1]
 

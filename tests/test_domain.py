@@ -2,7 +2,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.domain.outcome_space import Issue, Party, Track, compile_track, enumerate_outcomes
+from sim.domain.outcome_space import compile_track, enumerate_outcomes
+from tests.conftest import make_issue, make_party, make_track
 
 
 def test_enumerate_outcomes_is_the_cartesian_product():
@@ -13,22 +14,22 @@ def test_enumerate_outcomes_is_the_cartesian_product():
 
 def _two_issue_track(w_a: float, w_b: float):
     issues = {
-        "a": Issue("a", ("lo", "hi"), "lo"),
-        "b": Issue("b", ("x", "y", "z"), "z"),
+        "a": make_issue("a", ("lo", "hi"), "lo"),
+        "b": make_issue("b", ("x", "y", "z"), "z"),
     }
-    ca = Party(
+    ca = make_party(
         "ca",
         {"a": w_a, "b": w_b},
         {"a": {"lo": 0.0, "hi": 1.0}, "b": {"x": 1.0, "y": 0.5, "z": 0.0}},
         0.3,
     )
-    us = Party(
+    us = make_party(
         "us",
         {"a": 1.0, "b": 1.0},
         {"a": {"lo": 1.0, "hi": 0.0}, "b": {"x": 0.0, "y": 0.2, "z": 1.0}},
         0.3,
     )
-    return compile_track(Track("t", ("a", "b")), issues, (ca, us))
+    return compile_track(make_track("t", ("a", "b"), ("ca", "us")), issues, (ca, us))
 
 
 def test_utilities_are_weighted_and_normalised():
@@ -63,6 +64,7 @@ def test_best_for_opponent_matches_brute_force(points):
     track = CompiledTrack(
         name="t",
         issues=(),
+        parties=(0, 1),
         outcomes=np.zeros((u.shape[1], 0), dtype=np.int64),
         utilities=u,
         status_quo=0,

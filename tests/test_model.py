@@ -94,4 +94,4 @@ def test_preset_strategies_resolve_beta(cfg):
     cfg.negotiator["canada"].beta = None
     cfg.negotiator["canada"].offer_policy = OfferPolicy.nearest
     exp = experiment_for(cfg)
-    assert exp.strategies[0].beta == 5.0
+    assert exp.strategies["canada"].beta == 5.0

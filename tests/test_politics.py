@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.runs.experiment import run_replicates
-from sim.runs.experiment import build_experiment
+from sim.config.schema import LeaderConfig
+from sim.runs.experiment import build_experiment, run_replicates
 from tests.conftest import compose_run_config, single_issue_config
 
 N = 1500
@@ -128,6 +128,7 @@ def test_tariff_escalation_lowers_canadas_reservation_value():
 def test_directive_to_move_quickly_brings_the_deal_forward():
     slow = single_issue_config(rv_canada=0.3, rv_us=0.3, n_weeks=60)
     fast = single_issue_config(rv_canada=0.3, rv_us=0.3, n_weeks=60)
+    fast.scenario.leaders["ca_leader"] = LeaderConfig(name="CA leader", party="canada")
     _with_event(fast, date="2025-01-01", kind="directive", party="canada", weeks=60)
     week = {
         name: run_replicates(build_experiment(c), 1, 1)["agreement_week"].iloc[0]

@@ -24,7 +24,6 @@ from sim.agents.strategies.offers import nearest_offer
 from sim.agents.strategies.rubinstein import RubinsteinStrategy
 from sim.agents.strategies.time_dependent import TimeDependentStrategy
 from sim.agents.strategies.tit_for_tat import TitForTatStrategy
-from sim.config.validation import validate_run as validate
 from sim.config.errors import ConfigError
 from sim.config.schema import (
     AcceptanceName,
@@ -39,10 +38,19 @@ from sim.config.schema import (
     Tactic,
     TrackConfig,
 )
-from sim.domain.outcome_space import CompiledTrack, Issue, Party, Track, compile_track
-from sim.runs.experiment import run_replicates
+from sim.config.strategies import STRATEGIES
+from sim.config.validation import validate_run as validate
+from sim.domain.outcome_space import CompiledTrack, compile_track
 from sim.engine.model import NegotiationModel
-from tests.conftest import compose_run_config, experiment_for, single_issue_config
+from sim.runs.experiment import run_replicates
+from tests.conftest import (
+    compose_run_config,
+    experiment_for,
+    make_issue,
+    make_party,
+    make_track,
+    single_issue_config,
+)
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -54,19 +62,19 @@ def logrolling_track() -> CompiledTrack:
     opts = ("o0", "o1", "o2", "o3", "o4")
     up = {o: i / 4 for i, o in enumerate(opts)}
     down = {o: 1 - i / 4 for i, o in enumerate(opts)}
-    issues = {"a": Issue("a", opts, "o0"), "b": Issue("b", opts, "o4")}
-    p0 = Party("p0", {"a": 0.8, "b": 0.2}, {"a": up, "b": up}, 0.3)
-    p1 = Party("p1", {"a": 0.2, "b": 0.8}, {"a": down, "b": down}, 0.3)
-    return compile_track(Track("t", ("a", "b")), issues, (p0, p1))
+    issues = {"a": make_issue("a", opts, "o0"), "b": make_issue("b", opts, "o4")}
+    p0 = make_party("p0", {"a": 0.8, "b": 0.2}, {"a": up, "b": up}, 0.3)
+    p1 = make_party("p1", {"a": 0.2, "b": 0.8}, {"a": down, "b": down}, 0.3)
+    return compile_track(make_track("t", ("a", "b"), ("p0", "p1")), issues, (p0, p1))
 
 
 def pie_track(n: int = 101) -> CompiledTrack:
     """One issue on a grid of ``n`` shares: party 0's utility is x, party 1's 1 - x."""
     opts = tuple(f"{i / (n - 1):.4f}" for i in range(n))
-    issues = {"x": Issue("x", opts, opts[0])}
-    p0 = Party("p0", {"x": 1.0}, {"x": {o: float(o) for o in opts}}, 0.0)
-    p1 = Party("p1", {"x": 1.0}, {"x": {o: 1.0 - float(o) for o in opts}}, 0.0)
-    return compile_track(Track("t", ("x",)), issues, (p0, p1))
+    issues = {"x": make_issue("x", opts, opts[0])}
+    p0 = make_party("p0", {"x": 1.0}, {"x": {o: float(o) for o in opts}}, 0.0)
+    p1 = make_party("p1", {"x": 1.0}, {"x": {o: 1.0 - float(o) for o in opts}}, 0.0)
+    return compile_track(make_track("t", ("x",), ("p0", "p1")), issues, (p0, p1))
 
 
 def make_view(
@@ -87,10 +95,10 @@ def make_view(
     mine = None if my_offers is None else np.asarray(my_offers, dtype=np.int64)
     theirs = None if opponent_offers is None else np.asarray(opponent_offers, dtype=np.int64)
     n_rows = max((a.shape[0] for a in (mine, theirs) if a is not None), default=0)
-    history = np.full((2, n_rows, n_reps), -1, dtype=np.int64)
+    history = np.full((n_reps, 2, n_rows), -1, dtype=np.int64)  # (R, P, W) as in the batch state
     for party, offers in ((me, mine), (1 - me, theirs)):
         if offers is not None:
-            history[party, n_rows - offers.shape[0] :] = offers
+            history[:, party, n_rows - offers.shape[0] :] = offers.T
     tau = 1.0 if n_rounds <= 1 else min(round, n_rounds - 1) / (n_rounds - 1)
     return TrackView(
         track=track,
@@ -135,20 +143,21 @@ EXPECTED_TYPES = {
     "absolute_tit_for_tat": TitForTatStrategy,
     "hardliner": HardlinerStrategy,
     "rubinstein": RubinsteinStrategy,
+    "tit_for_tat": TitForTatStrategy,
 }
 
 
-@pytest.mark.parametrize("name", list(StrategyName))
+@pytest.mark.parametrize("name", sorted(STRATEGIES))
 def test_every_strategy_is_selectable_by_name_and_runs(name):
     overrides = [
-        f"negotiator.canada.strategy={name.name}",
+        f"negotiator.canada.strategy={name}",
         "negotiator.canada.beta=0.5",
         "negotiator.canada.discount=0.99",
         "n_replicates=20",
     ]
     cfg = compose_run_config(overrides)
     exp = experiment_for(cfg)
-    assert type(exp.strategies[0]) is EXPECTED_TYPES[name]
+    assert type(exp.strategies["canada"]) is EXPECTED_TYPES[name]
     out = run_replicates(exp, 20, 20)
     assert len(out) == 20 * len(exp.compiled.tracks)
 
@@ -167,7 +176,7 @@ def test_config_selects_tactic_policy_and_acceptance():
         ]
     )
     strategies = experiment_for(cfg).strategies
-    ca, us = strategies[0], strategies[1]
+    ca, us = strategies["canada"], strategies["united_states"]
     assert ca.tactic == "exponential" and ca.kappa == 0.05
     assert ca.offer_policy == FrequencyModelOffer(n_candidates=16, window=0.1)
     assert ca.acceptance == ACCombi(time=0.8)
@@ -285,15 +294,15 @@ def test_tit_for_tat_mirrors_a_linear_conceder_in_the_model():
     )
     model = _model(cfg)
     u_ca = model.compiled.tracks[0].utilities[0]
-    us_offers = model.offer_history[0, 1, :, 0]
-    ca_offers = model.offer_history[0, 0, :, 0]
+    us_offers = model.state.offers[0, 0, 1, :]
+    ca_offers = model.state.offers[0, 0, 0, :]
     weeks = np.flatnonzero((us_offers >= 0) & (ca_offers >= 0))
     assert weeks.size > 10
     # each week Canada gives up what the U.S. gave it (up to the 0.01 grid of the options)
     conceded_by_us = u_ca[us_offers[weeks]] - u_ca[us_offers[weeks[0]]]
     conceded_by_ca = u_ca[ca_offers[weeks[0]]] - u_ca[ca_offers[weeks]]
     np.testing.assert_allclose(conceded_by_ca, conceded_by_us, atol=0.0101)
-    assert model.agreed_outcome[0, 0] >= 0
+    assert model.state.agreed_outcome[0, 0] >= 0
 
 
 # --- hardliner --------------------------------------------------------------------------------
@@ -309,9 +318,9 @@ def test_hardliner_never_offers_or_accepts_below_its_floor(floor):
     model = _model(cfg, n=40)
     u_us = model.compiled.tracks[0].utilities[1]
     level = 1.0 if floor is None else floor
-    offers = model.offer_history[0, 1]
+    offers = model.state.offers[:, 0, 1, :].T
     assert (u_us[offers[offers >= 0]] >= level - 1e-12).all()
-    deals = model.agreed_outcome[0][model.agreed_outcome[0] >= 0]
+    deals = model.state.agreed_outcome[:, 0][model.state.agreed_outcome[:, 0] >= 0]
     assert (u_us[deals] >= level - 1e-12).all()
     if floor is None:
         assert deals.size == 0  # Canada never accepts the maximal tariff
@@ -511,11 +520,11 @@ def test_frequency_model_finds_logrolls_that_nearest_misses():
     # by the time of the deal each side has identified the other's important issue: the one the
     # other kept unchanged while it conceded on the other
     model = _model(logrolling_config(OfferPolicy.frequency_model), n=50)
-    assert (model.agreed_outcome[0] >= 0).all()
+    assert (model.state.agreed_outcome[:, 0] >= 0).all()
     for me, important in ((0, 1), (1, 0)):
         view = make_view(
             model.compiled.tracks[0],
-            opponent_offers=model.offer_history[0, 1 - me],
+            opponent_offers=model.state.offers[:, 0, 1 - me, :].T,
             n_reps=50,
             me=me,
         )

@@ -13,12 +13,12 @@ from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
 
 import sim.cli.run  # noqa: F401  (registers the config schemas)
-from sim.runs.aggregate import parse_value
-from sim.callbacks import expected_jobs
-from sim.config.validation import validate_run as validate
-from sim.config.strategies import effective_beta
+from sim.cli.callbacks import expected_jobs
 from sim.config.errors import ConfigError
 from sim.config.schema import RunConfig
+from sim.config.strategies import effective_beta
+from sim.config.validation import validate_run as validate
+from sim.runs.aggregate import parse_value
 from sim.runs.jobs import (
     ERROR_FILE,
     TRACEBACK_FILE,
@@ -196,7 +196,7 @@ def test_jobs_file_round_trips(tmp_path: Path) -> None:
 
 
 def test_a_failed_aggregation_is_recorded_for_the_exit_status(tmp_path: Path) -> None:
-    from sim import callbacks
+    from sim.cli import callbacks
 
     callbacks.reset_sweep_report()
     config = OmegaConf.create({"hydra": {"sweep": {"dir": str(tmp_path / "gone")}}})

@@ -18,7 +18,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.agents.strategies.rubinstein import spe_share
-from sim.config.validation import validate_run as validate
 from sim.config.schema import (
     AcceptanceName,
     IssueConfig,
@@ -32,6 +31,7 @@ from sim.config.schema import (
     Tactic,
     TrackConfig,
 )
+from sim.config.validation import validate_run as validate
 from sim.runs.experiment import run_replicates
 from tests.conftest import REPO, compose_run_config, experiment_for
 
@@ -308,9 +308,7 @@ def test_deadline_effect_boulware_pairs_agree_in_the_final_tenth(overrides):
 NEGOTIATOR_CHOICES = [
     NegotiatorConfig(strategy="boulware", offer_policy=OfferPolicy.nearest),
     NegotiatorConfig(strategy="conceder", offer_policy=OfferPolicy.pareto),
-    NegotiatorConfig(
-        strategy="time_dependent", beta=1.0, tactic=Tactic.exponential, kappa=0.02
-    ),
+    NegotiatorConfig(strategy="time_dependent", beta=1.0, tactic=Tactic.exponential, kappa=0.02),
     NegotiatorConfig(strategy="linear", offer_policy=OfferPolicy.frequency_model),
     NegotiatorConfig(strategy="relative_tit_for_tat", kappa=0.1),
     NegotiatorConfig(strategy="absolute_tit_for_tat", discount=0.9),

@@ -56,7 +56,7 @@ class Negotiator(mesa.Agent):
         return cast(World, self.model)
 
     def view(
-        self, track: int, conditions: int, rows: IntArray, opponent: "Negotiator", week: int
+        self, track: int, conditions: int, rows: IntArray, opponent: Negotiator, week: int
     ) -> TrackView:
         """What this negotiator sees of ``track`` for the batch positions ``rows``.
 

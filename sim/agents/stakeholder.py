@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.agents.world import World
-from sim.domain.scenario import Stance, StakeholderSpec
+from sim.domain.scenario import StakeholderSpec, Stance
 from sim.engine.streams import DrawBlock
 
 FloatArray = npt.NDArray[np.float64]

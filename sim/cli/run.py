@@ -34,7 +34,7 @@ register_configs()
 
 
 def execute(cfg: RunConfig, out_dir: Path) -> dict[str, Any]:
-    """Simulate a validated config and write its run directory (:func:`sim.runs.execute.execute`)."""
+    """Simulate a validated config and write its run directory (see :mod:`sim.runs.execute`)."""
     from sim.runs.execute import execute as execute_run
 
     return execute_run(cfg, out_dir)

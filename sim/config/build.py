@@ -5,10 +5,10 @@ Strategies come from the registry in :mod:`sim.config.strategies`.
 
 from __future__ import annotations
 
+from sim.agents.strategies.base import Strategy
 from sim.config.errors import parse_date
 from sim.config.schema import ProtocolConfig, RunConfig, ScenarioConfig, leader_hazards
 from sim.config.strategies import build_strategy
-from sim.agents.strategies.base import Strategy
 from sim.domain.scenario import (
     ConditionSpec,
     CoordinatorSpec,
@@ -29,7 +29,11 @@ PACKAGE_TRACK = "package"
 
 def _track_parties(sc: ScenarioConfig, track: str) -> tuple[str, str]:
     """The two parties at a track (validated): those whose negotiators lead it, in party order."""
-    parties = [p for p in sc.parties if any(track in n.tracks and n.party == p for n in sc.negotiators.values())]
+    parties = [
+        p
+        for p in sc.parties
+        if any(track in n.tracks and n.party == p for n in sc.negotiators.values())
+    ]
     return parties[0], parties[1]
 
 

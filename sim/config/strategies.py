@@ -10,6 +10,7 @@ the middle of a sweep.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 from sim.agents.strategies.acceptance import AcceptanceCondition, ACCombi, ACConst, ACNext, ACTime
 from sim.agents.strategies.base import Strategy
@@ -70,7 +71,9 @@ def _time_dependent(cfg: NegotiatorConfig) -> Strategy:
     )
 
 
-def _tit_for_tat(imitation: str) -> Callable[[NegotiatorConfig], Strategy]:
+def _tit_for_tat(
+    imitation: Literal["relative", "absolute"],
+) -> Callable[[NegotiatorConfig], Strategy]:
     def build(cfg: NegotiatorConfig) -> Strategy:
         return TitForTatStrategy(
             imitation=imitation,

@@ -80,7 +80,11 @@ def validate_scenario(sc: ScenarioConfig) -> None:
 def track_parties(sc: ScenarioConfig) -> dict[str, list[str]]:
     """The parties whose negotiators lead each track, in party order."""
     return {
-        t: [p for p in sc.parties if any(t in n.tracks and n.party == p for n in sc.negotiators.values())]
+        t: [
+            p
+            for p in sc.parties
+            if any(t in n.tracks and n.party == p for n in sc.negotiators.values())
+        ]
         for t in sc.tracks
     }
 
@@ -160,7 +164,9 @@ def validate_negotiators(negs: dict[str, NegotiatorConfig], sc: ScenarioConfig) 
     for party, n in negs.items():
         key = f"negotiator.{party}"
         require(party in sc.parties, key, party, f"unknown party; known: {sorted(sc.parties)}")
-        require(n.strategy in STRATEGIES, f"{key}.strategy", n.strategy, f"one of {sorted(STRATEGIES)}")
+        require(
+            n.strategy in STRATEGIES, f"{key}.strategy", n.strategy, f"one of {sorted(STRATEGIES)}"
+        )
         _validate_tactic(key, n)
         require(n.n_candidates >= 1, f"{key}.n_candidates", n.n_candidates, "must be >= 1")
         check_unit(f"{key}.frequency_window", n.frequency_window)

@@ -165,8 +165,7 @@ def compile_politics(
     pol = scenario.politics
     stake = stake_matrix(pol, scenario.tracks)
     ratify = tuple(
-        ratification_table(compiled, stake, k, is_ratification_required)
-        for k in range(len(tracks))
+        ratification_table(compiled, stake, k, is_ratification_required) for k in range(len(tracks))
     )
     cond_index = {c.name: i for i, c in enumerate(pol.conditions)}
     track_conditions, restricted = [], []

@@ -112,10 +112,12 @@ class NegotiationModel(mesa.Model):
         self.state = BatchState(
             replicates=replicates,
             initial_reservation=self._initial_reservation(draws),
-            condition_week=condition_weeks(compiled.scenario.politics.conditions, draws, self.n_weeks),
+            condition_week=condition_weeks(
+                compiled.scenario.politics.conditions, draws, self.n_weeks
+            ),
             n_weeks=self.n_weeks,
         )
-        for agent in [*self._of_type(Leader), *self._of_type(Stakeholder)]:
+        for agent in self._drawing_agents():
             agent.receive_draws(draws)
         #: Records week-by-week events, offers and ratification draws (``record_trace`` only).
         self.tracer = TraceRecorder(compiled, self.state) if record_trace else None
@@ -139,6 +141,10 @@ class NegotiationModel(mesa.Model):
                 self.track_negotiators[k][party] = agent
         for leader in sc.politics.leaders:
             Leader(self, leader, pidx(leader.party))
+        led = {leader.party for leader in sc.politics.leaders}
+        orphans = sorted({ev.party for ev in sc.politics.events} - led)
+        if orphans:  # validation says so too; never drop an event silently
+            raise ValueError(f"scripted events for parties without a leader: {orphans}")
         for g, holder in enumerate(sc.politics.stakeholders):
             Stakeholder(self, holder, pidx(holder.party), self.politics.stake[g])
         for coordinator in sc.politics.coordinators:
@@ -154,9 +160,10 @@ class NegotiationModel(mesa.Model):
         n_tracks = len(self.compiled.tracks)
         blocks = [DrawBlock(f"reservation.{p}", (n_tracks,)) for p in self.compiled.party_names]
         blocks += [
-            DrawBlock(f"condition.{c.name}", (2,)) for c in self.compiled.scenario.politics.conditions
+            DrawBlock(f"condition.{c.name}", (2,))
+            for c in self.compiled.scenario.politics.conditions
         ]
-        for agent in [*self._of_type(Leader), *self._of_type(Stakeholder)]:
+        for agent in self._drawing_agents():
             blocks += agent.draw_blocks()
         return blocks
 
@@ -165,6 +172,10 @@ class NegotiationModel(mesa.Model):
         u = np.stack([draws[f"reservation.{p}"] for p in self.compiled.party_names], axis=1)
         mean, spread = self.compiled.reservation_mean, self.compiled.reservation_spread
         return np.clip(mean + spread * (2.0 * u - 1.0), 0.0, 1.0)
+
+    def _drawing_agents(self) -> list[Leader | Stakeholder]:
+        """The agents with random inputs of their own, in a fixed order."""
+        return [*self._of_type(Leader), *self._of_type(Stakeholder)]
 
     def _of_type[A: mesa.Agent](self, agent_type: type[A]) -> Iterator[A]:
         """The agents of one type, in creation order (none if there are none)."""

@@ -48,7 +48,9 @@ def outcome_columns(
     # a deal in week t is worth u * delta**t; the status quo is not a delayed payoff
     delay = np.where(agreed, state.agreement_week, 0)
     for p, name in enumerate(compiled.party_names):
-        util = np.stack([t.utilities[p, outcome[:, k]] for k, t in enumerate(compiled.tracks)], axis=1)
+        util = np.stack(
+            [t.utilities[p, outcome[:, k]] for k, t in enumerate(compiled.tracks)], axis=1
+        )
         cols[f"utility_{name}"] = per_track(util)
         cols[f"discounted_utility_{name}"] = per_track(util * discounts.get(p, 1.0) ** delay)
         cols[f"reservation_{name}"] = per_track(state.reservation[:, p, :])

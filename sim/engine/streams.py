@@ -1,8 +1,8 @@
 """Per-replicate random inputs, one independent stream per named draw block.
 
-Every random input of the model is a uniform(0, 1) draw in a named block (``shock.suspension.trump``,
-``ratification.carney.autos``, ``stakeholder.ca_steel``, ...) that an agent or the model declares
-with its per-replicate shape. Block ``b`` of replicate ``i`` in a run seeded ``s`` is read from a
+Every random input of the model is a uniform(0, 1) draw in a named block
+(``shock.suspension.trump``, ``ratification.carney.autos``, ``stakeholder.ca_steel``, ...)
+that an agent or the model declares with its per-replicate shape. Block ``b`` of replicate ``i`` in a run seeded ``s`` is read from a
 counter-based Philox stream whose key is derived from ``(s, b)`` and whose counter starts at
 ``i * stride(b)``:
 
@@ -59,7 +59,7 @@ def block_key(seed: int, name: str) -> npt.NDArray[np.uint64]:
     """The Philox key of block ``name`` in a run seeded ``seed``."""
     name_hash = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "little")
     sequence = np.random.SeedSequence(seed, spawn_key=(name_hash,))
-    return sequence.generate_state(2, np.uint64)
+    return np.asarray(sequence.generate_state(2, np.uint64), dtype=np.uint64)
 
 
 def _contiguous_runs(replicates: IntArray) -> list[IntArray]:
@@ -84,9 +84,7 @@ def draw_block(seed: int, replicates: IntArray, block: DrawBlock) -> FloatArray:
     return flat[:, : block.size].reshape((n, *block.shape))
 
 
-def draw_blocks(
-    seed: int, replicates: IntArray, blocks: list[DrawBlock]
-) -> dict[str, FloatArray]:
+def draw_blocks(seed: int, replicates: IntArray, blocks: list[DrawBlock]) -> dict[str, FloatArray]:
     """Draw every block of a batch (names must be unique)."""
     names = [b.name for b in blocks]
     if len(set(names)) != len(names):

@@ -40,6 +40,7 @@ from sim.runs.schema import (
     SUMMARY_FILE,
     rate_columns,
 )
+
 COMPLETE, FAILED, MISSING = "complete", "failed", "missing"
 TRACK_METRICS = ("deal_likelihood", "ci_low", "ci_high", "mean_agreement_week")
 #: Summary keys whose numbers are copied into the table when present (bargaining-theory figures).

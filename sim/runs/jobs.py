@@ -1,6 +1,7 @@
 """One job of a sweep: resume a finished job, record a failed one, and the sweep's job list.
 
-:mod:`sim.cli.run` calls :func:`run_job` for every job of a run or sweep. In a multirun (``-m``) a job
+:mod:`sim.cli.run` calls :func:`run_job` for every job of a run or sweep. In a multirun (``-m``)
+a job
 
 * is skipped when its directory already holds a ``summary.json`` stamped with the same config
   hash (so re-running a sweep into the same ``hydra.sweep.dir`` redoes only what is missing);

@@ -1,8 +1,9 @@
 """Replay one replicate of a finished run (``python -m sim replay RUN_DIR --replicate I``).
 
 The run's config is rebuilt from ``RUN_DIR/.hydra/config.yaml`` alone (loaded, merged onto the
-:class:`~sim.config.schema.RunConfig` schema, converted and validated; no Hydra app), replicate ``I`` is
-simulated by itself with the trace on, and the result goes to ``RUN_DIR/replay_<I>/``:
+:class:`~sim.config.schema.RunConfig` schema, converted and validated; no Hydra app),
+replicate ``I`` is simulated by itself with the trace on, and the result goes to
+``RUN_DIR/replay_<I>/``:
 ``trace.parquet`` and ``trace.csv`` (one row per event: offers with week, track, proposer, the
 outcome, each party's utility of it and whether it was accepted; ratification probabilities and
 draws; shocks; each week's reservation values and pressure), ``outcome.csv`` (the replicate's

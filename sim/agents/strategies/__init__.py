@@ -1,1 +1,4 @@
-"""Vectorised negotiation strategies, one per module; the registry is :mod:`sim.config.strategies`."""
+"""Vectorised negotiation strategies, one per module.
+
+The registry that names them in YAML is :mod:`sim.config.strategies`.
+"""
