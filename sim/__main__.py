@@ -1,4 +1,4 @@
-"""``python -m sim [overrides]`` runs (``-m``: sweeps); ``python -m sim replay RUN --replicate I``."""
+"""Command lines: ``python -m sim [overrides]`` (``-m``: sweeps) and ``python -m sim replay``."""
 
 import sys
 

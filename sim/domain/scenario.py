@@ -178,7 +178,7 @@ class ScriptedEvent:
 
 @dataclass(frozen=True)
 class ProtocolSpec:
-    """The weekly protocol and the effect sizes of shocks (:class:`sim.config.schema.ProtocolConfig`).
+    """The weekly protocol and the effect sizes of shocks (defaults: ``ProtocolConfig``).
 
     Attributes:
         first_mover: Party that offers first each week on the tracks it is at.
