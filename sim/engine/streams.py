@@ -3,8 +3,8 @@
 Every random input of the model is a uniform(0, 1) draw in a named block
 (``shock.suspension.trump``, ``ratification.carney.autos``, ``stakeholder.ca_steel``, ...)
 that an agent or the model declares with its per-replicate shape. Block ``b`` of replicate ``i``
-in a run seeded ``s`` is read from a counter-based Philox stream whose key is derived from ``(s, b)`` and whose counter starts at
-``i * stride(b)``:
+in a run seeded ``s`` is read from a counter-based Philox stream whose key is derived from
+``(s, b)`` and whose counter starts at ``i * stride(b)``:
 
     key(s, b)  = SeedSequence(s, spawn_key=(h(b),)).generate_state(2, uint64)
     draws(i)   = Philox(key(s, b), counter = i * ceil(size(b) / 4)).random(size(b))
