@@ -283,16 +283,23 @@ class ScenarioConfig:
 class ProtocolConfig:
     """The weekly alternating-offers protocol and the effect sizes of shocks.
 
+    The defaults below are the calibration of the Canada-U.S. scenario too (each an assumption,
+    with its reasoning):
+
     Attributes:
-        first_mover: Party that makes the first offer of every week on every track.
+        first_mover: Party that makes the first offer of every week on every track it is at.
         suspension_weeks: Length in weeks of a leader's stochastic suspension of the talks.
         escalation_reservation_shift: Drop of the other party's reservation value per escalation
-            (its status quo worsens), in utility units.
+            (its status quo worsens), in utility units; assumption: each escalation (e.g. IEEPA
+            25 -> 35 %, S3) lowers Canada's walk-away point by 5 % of its utility range.
         directive_time_boost: A directive advances its side's relative time by this much, so it
-            concedes faster.
-        directive_weeks: Length in weeks of a stochastic directive.
-        max_pressure_drift: Bound on the cumulative stakeholder drift of a reservation value.
-        ratification: Whether tentative deals need ratification at home (two-level game).
+            concedes faster; assumption: "conclude quickly" (7 Oct 2025, S52) puts a side 15 % of
+            the talks' time ahead on its concession curve.
+        directive_weeks: Length in weeks of a stochastic directive (assumption).
+        max_pressure_drift: Bound on the cumulative stakeholder drift of a reservation value;
+            assumption: lobbying moves a mandate by at most 0.1 utility.
+        ratification: Whether tentative deals need ratification at home (two-level game, Putnam
+            1988, SCENARIO.md B4, S53).
     """
 
     first_mover: str = MISSING

@@ -156,9 +156,16 @@ class NegotiationModel(mesa.Model):
         ]
 
     def _draw_layout(self) -> list[DrawBlock]:
-        """The model's own blocks (reservation values, conditions), then every agent's."""
-        n_tracks = len(self.compiled.tracks)
-        blocks = [DrawBlock(f"reservation.{p}", (n_tracks,)) for p in self.compiled.party_names]
+        """The model's own blocks (reservation values, conditions), then every agent's.
+
+        One block per (party, track) reservation value and per condition, so adding a track, a
+        party or a condition leaves every other block's numbers unchanged.
+        """
+        blocks = [
+            DrawBlock(f"reservation.{p}.{t.name}", (1,))
+            for p in self.compiled.party_names
+            for t in self.compiled.tracks
+        ]
         blocks += [
             DrawBlock(f"condition.{c.name}", (2,))
             for c in self.compiled.scenario.politics.conditions
@@ -169,7 +176,15 @@ class NegotiationModel(mesa.Model):
 
     def _initial_reservation(self, draws: dict[str, FloatArray]) -> FloatArray:
         """``(R, P, T)`` uniform in [mean - spread, mean + spread], clipped to the utility scale."""
-        u = np.stack([draws[f"reservation.{p}"] for p in self.compiled.party_names], axis=1)
+        u = np.stack(
+            [
+                np.concatenate(
+                    [draws[f"reservation.{p}.{t.name}"] for t in self.compiled.tracks], 1
+                )
+                for p in self.compiled.party_names
+            ],
+            axis=1,
+        )
         mean, spread = self.compiled.reservation_mean, self.compiled.reservation_spread
         return np.clip(mean + spread * (2.0 * u - 1.0), 0.0, 1.0)
 
