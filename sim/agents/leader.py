@@ -43,7 +43,7 @@ class Leader(mesa.Agent):
         self.party = party
         world = cast(World, model)
         self.tracks = np.flatnonzero(world.at_track[party])
-        #: ``(R, W)`` this leader's weekly uniforms for each shock kind.
+        #: ``(R, W, n)`` this leader's weekly uniforms for each shock kind.
         self.shock_uniforms: dict[EventKind, FloatArray] = {}
         #: ``(R, W)`` this leader's ratification uniforms, per track index.
         self.ratification_uniforms: dict[int, FloatArray] = {}
@@ -57,7 +57,10 @@ class Leader(mesa.Agent):
         """The leader's random inputs per replicate."""
         n_weeks = self.world.n_weeks
         names = self.world.compiled.tracks
-        shocks = [DrawBlock(f"shock.{kind.value}.{self.spec.key}", (n_weeks,)) for kind in SHOCKS]
+        shocks = [
+            DrawBlock(f"shock.{kind.value}.{self.spec.key}", (n_weeks, cls.uniforms_per_week))
+            for kind, cls in SHOCKS.items()
+        ]
         ratify = [
             DrawBlock(f"ratification.{self.spec.key}.{names[k].name}", (n_weeks,))
             for k in self.tracks
@@ -81,7 +84,9 @@ class Leader(mesa.Agent):
                 self._issue(event.kind, everyone, event.weeks, self._tracks_mask(event.tracks))
         mine = self._tracks_mask(())
         for kind, shock in world.shocks.items():
-            fires = self.shock_uniforms[kind][:, week] < self.spec.hazards.get(kind, 0.0)
+            fires = shock.fires(
+                self.shock_uniforms[kind][:, week], self.spec.hazards.get(kind, 0.0)
+            )
             if fires.any():
                 self._issue(kind, fires, shock.default_weeks(), mine)
 

@@ -23,6 +23,7 @@ from sim.domain.scenario import EventKind, ProtocolSpec
 from sim.engine.state import BatchState
 
 BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
 
 
 class Shock(ABC):
@@ -34,10 +35,21 @@ class Shock(ABC):
     """
 
     kind: ClassVar[EventKind]
+    #: Uniforms a leader draws per week for a stochastic shock of this kind (its draw block
+    #: ``shock.<kind>.<leader>`` has shape ``(W, uniforms_per_week)``).
+    uniforms_per_week: ClassVar[int] = 1
 
     def __init__(self, protocol: ProtocolSpec, at_track: BoolArray) -> None:
         self.protocol = protocol
         self.at_track = at_track
+
+    def fires(self, uniforms: FloatArray, hazard: float) -> BoolArray:
+        """``(R,)`` where a stochastic shock happens this week, from this week's ``(R, n)`` draws.
+
+        The first uniform against the weekly hazard; a kind that needs more draws (say, a random
+        duration) declares more :attr:`uniforms_per_week` and reads them here or in ``apply``.
+        """
+        return uniforms[:, 0] < hazard
 
     @abstractmethod
     def default_weeks(self) -> int:
