@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import html
 import itertools
 import numbers
 import re
@@ -229,8 +230,9 @@ class SimulationResult:
         )
 
     def _repr_html_(self) -> str:
+        name = html.escape(self.config.scenario.name)
         head = (
-            f"<p><b>SimulationResult</b>: scenario <code>{self.config.scenario.name}</code>, "
+            f"<p><b>SimulationResult</b>: scenario <code>{name}</code>, "
             f"seed {self.config.seed}, {self.n_replicates:,} replicates</p>"
         )
         return head + self.likelihoods.to_html(index=False, float_format=lambda x: f"{x:.3f}")
