@@ -1,0 +1,402 @@
+"""The Python API: simulate a run, or a sweep of runs, in-process (from a notebook or a script).
+
+Configs are composed from ``conf/`` exactly as ``python -m sim`` composes them: the same
+command-line style overrides, the same validation and the same one-line
+:class:`~sim.config.errors.ConfigError` for a bad key or value. Nothing is written unless asked:
+:meth:`SimulationResult.save` writes a normal run directory (the one the command line writes),
+which ``python -m sim replay`` and :mod:`sim.runs.aggregate` read.
+
+Example:
+    A run, its deal likelihoods, a paired comparison and a small sweep::
+
+        import sim
+
+        r = sim.simulate(overrides=["scenario.linkage=false"], n_replicates=2000, seed=7)
+        r.likelihoods  # track, deal_likelihood, ci_low, ci_high, mean_agreement_week
+        r.save("results/no_linkage")  # outcomes.parquet, summary.json, manifest.json, .hydra/
+
+        table = sim.sweep({"scenario.linkage": [True, False], "seed": [1, 2]}, n_replicates=1000)
+
+Replicate ``i`` depends only on the seed and ``i`` (:mod:`sim.engine.streams`), so two runs with
+the same seed use common random numbers: their outcomes can be compared replicate by replicate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import html
+import itertools
+import numbers
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from omegaconf import OmegaConf
+
+from sim.analysis.outcomes import cumulative_deals
+from sim.cli.compose import compose_run_config
+from sim.config.errors import ConfigError
+from sim.config.schema import RunConfig
+from sim.runs.execute import RunOutcome, simulate_run, write_run
+from sim.runs.files import atomic_path
+from sim.runs.jobs import clear_failure, config_hash, stamp_summary
+from sim.runs.schema import CONFIG_FILE, OVERRIDES_FILE
+
+__all__ = [
+    "LIKELIHOOD_COLUMNS",
+    "SWEEP_COLUMNS",
+    "ConfigError",
+    "SimulationResult",
+    "format_override",
+    "format_value",
+    "simulate",
+    "sweep",
+]
+
+#: Columns of :attr:`SimulationResult.likelihoods`.
+LIKELIHOOD_COLUMNS = ("track", "deal_likelihood", "ci_low", "ci_high", "mean_agreement_week")
+#: Result columns of :func:`sweep`'s table (after one column per swept key).
+SWEEP_COLUMNS = (*LIKELIHOOD_COLUMNS, "n_replicates")
+
+Overrides = Iterable[str] | Mapping[str, Any] | None
+
+# A string Hydra's override grammar reads back as that same string without quotes.
+_BARE_STRING = re.compile(r"[A-Za-z_][A-Za-z0-9_\-./]*")
+# Unquoted words Hydra's grammar reads as something other than a string.
+_GRAMMAR_WORDS = frozenset({"true", "false", "null", "inf", "nan"})
+
+
+def format_value(value: Any) -> str:
+    """Write a Python value as a Hydra override value (the text after ``key=``).
+
+    Booleans become ``true``/``false``, ``None`` becomes ``null``, numbers keep their digits,
+    enums their name, dates their ISO form; lists and tuples become ``[a,b]`` and mappings
+    ``{k:v}``. A string is written bare when Hydra reads it back unchanged (``nearest``,
+    ``canada_us_2025``), else single-quoted (``'2027-07-01'``, ``'true'``, ``'10'``).
+
+    Args:
+        value: A bool, ``None``, int, float, str, enum, date, or a list, tuple or mapping of them.
+
+    Returns:
+        The override value, e.g. ``format_value(False) == "false"``.
+
+    Raises:
+        TypeError: If the value has no override form.
+    """
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, enum.Enum):
+        return value.name
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return repr(float(value))
+    if isinstance(value, dt.date):
+        return _quote(value.isoformat())
+    if isinstance(value, str):
+        if _BARE_STRING.fullmatch(value) and value.lower() not in _GRAMMAR_WORDS:
+            return value
+        return _quote(value)
+    if isinstance(value, Mapping):
+        return "{" + ",".join(f"{k}:{format_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(format_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {value!r} ({type(value).__name__}) as an override value")
+
+
+def _quote(text: str) -> str:
+    """Single-quote a string for Hydra: escape quotes, and backslashes that precede a quote."""
+    escaped = re.sub(r"(\\*)('|$)", lambda m: m.group(1) * 2 + ("\\'" if m.group(2) else ""), text)
+    return f"'{escaped}'"
+
+
+def format_override(key: str, value: Any) -> str:
+    """``key=value`` with the value written by :func:`format_value`."""
+    return f"{key}={format_value(value)}"
+
+
+def _override_list(overrides: Overrides) -> list[str]:
+    """Overrides as ``key=value`` strings (a mapping's values written by :func:`format_value`)."""
+    if overrides is None:
+        return []
+    if isinstance(overrides, str | bytes):
+        raise TypeError(f"overrides must be a list of 'key=value' strings, not {overrides!r}")
+    if isinstance(overrides, Mapping):
+        return [format_override(str(k), v) for k, v in overrides.items()]
+    items = list(overrides)
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(f"overrides must be 'key=value' strings, got {item!r}")
+    return items
+
+
+def _keyword_overrides(
+    n_replicates: int | None,
+    seed: int | None,
+    batch_size: int | None,
+    n_workers: int | None,
+    progress: bool,
+) -> list[str]:
+    """The keyword arguments that were given, as overrides."""
+    given = {
+        "n_replicates": n_replicates,
+        "seed": seed,
+        "batch_size": batch_size,
+        "n_workers": n_workers,
+        "progress": progress,
+    }
+    return [format_override(k, v) for k, v in given.items() if v is not None]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class SimulationResult:
+    """One simulated run, in memory.
+
+    Attributes:
+        config: The validated, typed run config.
+        overrides: Every override applied to ``conf/``, the keyword arguments' last.
+        outcomes: The outcome table (``outcomes.parquet``): one row per replicate and track.
+        likelihoods: One row per track and a last ``all_tracks`` row (every track concluded), with
+            columns :data:`LIKELIHOOD_COLUMNS`: the deal likelihood, its 95% Wilson interval and
+            the mean week of the deals (``NaN`` without deals).
+        summary: The ``summary.json`` contents (including ``config_hash``).
+        run: The underlying :class:`~sim.runs.execute.RunOutcome` (compiled experiment,
+            adaptive-replication report, simulation time).
+    """
+
+    config: RunConfig
+    overrides: tuple[str, ...]
+    outcomes: pd.DataFrame
+    likelihoods: pd.DataFrame
+    summary: dict[str, Any]
+    run: RunOutcome
+
+    @property
+    def n_replicates(self) -> int:
+        """Replicates simulated."""
+        return self.run.n_replicates
+
+    def deals_over_time(self) -> pd.DataFrame:
+        """Share of replicates with a ratified deal by each week, one column per track.
+
+        Returns:
+            Indexed by ``week`` (0 is ``scenario.start_date``), values in [0, 1].
+        """
+        return cumulative_deals(self.outcomes, int(self.summary["n_weeks"]))
+
+    def save(self, path: str | Path) -> Path:
+        """Write the run directory the command line would write.
+
+        ``outcomes.parquet``, ``summary.json``, the figures and ``manifest.json``
+        (:func:`sim.runs.execute.write_run`), and ``.hydra/config.yaml`` (the resolved config) and
+        ``.hydra/overrides.yaml``, so that ``python -m sim replay PATH --replicate I`` and
+        :mod:`sim.runs.aggregate` read it like any run. ``summary.json`` is stamped with
+        ``config_hash`` last, as a finished command-line run's is.
+
+        Args:
+            path: The run directory (created if needed; files already there are replaced).
+
+        Returns:
+            The run directory.
+
+        Example:
+            ::
+
+                out = sim.simulate(n_replicates=500).save("results/api_run")
+        """
+        out_dir = Path(path)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        clear_failure(out_dir)
+        _write_text(out_dir / CONFIG_FILE, OmegaConf.to_yaml(OmegaConf.structured(self.config)))
+        _write_text(out_dir / OVERRIDES_FILE, OmegaConf.to_yaml(list(self.overrides)))
+        write_run(self.run, out_dir)
+        stamp_summary(out_dir, self.summary["config_hash"])
+        return out_dir
+
+    def __repr__(self) -> str:
+        tracks = ", ".join(
+            f"{row.track}={row.deal_likelihood:.1%}" for row in self.likelihoods.itertuples()
+        )
+        return (
+            f"SimulationResult(scenario={self.config.scenario.name!r}, seed={self.config.seed}, "
+            f"n_replicates={self.n_replicates}, deal_likelihood: {tracks})"
+        )
+
+    def _repr_html_(self) -> str:
+        name = html.escape(self.config.scenario.name)
+        head = (
+            f"<p><b>SimulationResult</b>: scenario <code>{name}</code>, "
+            f"seed {self.config.seed}, {self.n_replicates:,} replicates</p>"
+        )
+        return head + self.likelihoods.to_html(index=False, float_format=lambda x: f"{x:.3f}")
+
+
+def _write_text(path: Path, text: str) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text)
+
+
+def _likelihood_table(summary: dict[str, Any]) -> pd.DataFrame:
+    records = pd.DataFrame(summary["deal_likelihood"])
+    return records.loc[:, list(LIKELIHOOD_COLUMNS)].reset_index(drop=True)
+
+
+def _simulate_config(cfg: RunConfig, overrides: Sequence[str]) -> SimulationResult:
+    """Simulate a composed, validated config (shared by :func:`simulate` and :func:`sweep`)."""
+    run = simulate_run(cfg)
+    summary = {**run.summary, "config_hash": config_hash(cfg)}
+    return SimulationResult(
+        config=cfg,
+        overrides=tuple(overrides),
+        outcomes=run.outcomes,
+        likelihoods=_likelihood_table(summary),
+        summary=summary,
+        run=run,
+    )
+
+
+def simulate(
+    overrides: Overrides = None,
+    *,
+    n_replicates: int | None = None,
+    seed: int | None = None,
+    batch_size: int | None = None,
+    n_workers: int | None = None,
+    progress: bool = False,
+) -> SimulationResult:
+    """Compose ``conf/`` with overrides, validate it and simulate the run in this process.
+
+    The keyword arguments that are given become overrides appended after ``overrides``, so they
+    win over the same key there; any other keyword is a ``TypeError``.
+
+    Args:
+        overrides: Command-line style overrides, e.g. ``["scenario.linkage=false",
+            "+experiment=keystone_linkage"]``, or a mapping ``{"scenario.linkage": False}``
+            whose values are written by :func:`format_value`.
+        n_replicates: Monte Carlo replicates (default: ``conf/config.yaml``'s).
+        seed: Experiment seed (default: ``conf/config.yaml``'s).
+        batch_size: Replicates per Mesa model (changes speed, never results).
+        n_workers: Worker processes, 0 for one per core (changes speed, never results).
+        progress: Show a progress bar for runs longer than about two seconds.
+
+    Returns:
+        The run: ``outcomes``, ``likelihoods``, ``summary`` and the typed ``config``.
+
+    Raises:
+        ConfigError: One line naming the bad key or value and what is allowed (the line the
+            command line prints after ``config error:``).
+        TypeError: If ``overrides`` is a string or holds non-strings.
+
+    Example:
+        ::
+
+            r = sim.simulate(overrides=["scenario.linkage=false"], n_replicates=2000, seed=7)
+            r.likelihoods.set_index("track")["deal_likelihood"]
+    """
+    applied = [
+        *_override_list(overrides),
+        *_keyword_overrides(n_replicates, seed, batch_size, n_workers, progress),
+    ]
+    return _simulate_config(compose_run_config(applied), applied)
+
+
+def _column_name(key: str) -> str:
+    """The sweep table's column for a swept key (``+experiment`` gives ``experiment``)."""
+    return key.lstrip("+")
+
+
+def sweep(
+    grid: Mapping[str, Sequence[Any]],
+    *,
+    overrides: Overrides = None,
+    n_replicates: int | None = None,
+    seed: int | None = None,
+    batch_size: int | None = None,
+    n_workers: int | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Simulate every point of a grid of overrides in this process and tabulate the likelihoods.
+
+    The points are the cartesian product of the grid's values, the last key varying fastest.
+    Every point is composed and validated before any is simulated, so a bad value fails at once.
+    Each point is then simulated by the same path as :func:`simulate` (with ``n_workers`` worker
+    processes). Points that share a seed share their random numbers, so differences between them
+    are paired comparisons.
+
+    Args:
+        grid: Override key -> the values to sweep, e.g. ``{"scenario.linkage": [True, False],
+            "seed": [1, 2]}``. Values are written by :func:`format_value` (a list value, for a
+            list-valued key, is a list inside the list of values).
+        overrides: Overrides applied at every point (before the point's own).
+        n_replicates: As for :func:`simulate`.
+        seed: As for :func:`simulate` (not if ``seed`` is swept).
+        batch_size: As for :func:`simulate`.
+        n_workers: As for :func:`simulate`.
+        progress: As for :func:`simulate` (one bar per point).
+
+    Returns:
+        A long table, one row per point and track (tracks as in
+        :attr:`SimulationResult.likelihoods`, ``all_tracks`` included): one column per swept key,
+        named like the key (less a leading ``+``), holding the swept value, then
+        :data:`SWEEP_COLUMNS` (``n_replicates`` is the replicates simulated, which is also the
+        swept value if ``n_replicates`` is swept).
+
+    Raises:
+        ConfigError: One line naming the bad key or value, and the sweep point.
+        TypeError: If a grid value is not a list, tuple or array, or cannot be written.
+        ValueError: If a grid value is empty, or a keyword is also swept.
+
+    Example:
+        ::
+
+            table = sim.sweep({"scenario.linkage": [True, False]}, n_replicates=1000, seed=7)
+            table.pivot(index="track", columns="scenario.linkage", values="deal_likelihood")
+    """
+    keys = list(grid)
+    values: list[list[Any]] = []
+    for key in keys:
+        choices = grid[key]
+        if isinstance(choices, str | bytes | Mapping) or not isinstance(
+            choices, Sequence | np.ndarray
+        ):
+            raise TypeError(
+                f"sweep values of {key!r} must be a list, tuple or array, not {choices!r} "
+                "(wrap a single value in a list, or pass it in overrides)"
+            )
+        if len(choices) == 0:
+            raise ValueError(f"sweep values of {key!r}: empty")
+        values.append(list(choices))
+    keywords = _keyword_overrides(n_replicates, seed, batch_size, n_workers, progress)
+    both = {k.split("=", 1)[0] for k in keywords} & {_column_name(k) for k in keys}
+    if both:
+        raise ValueError(f"{', '.join(sorted(both))}: both swept and given as a keyword")
+    base = [*_override_list(overrides), *keywords]
+
+    points: list[tuple[tuple[Any, ...], RunConfig, list[str]]] = []
+    for point in itertools.product(*values):
+        applied = [*base, *(format_override(k, v) for k, v in zip(keys, point, strict=True))]
+        try:
+            cfg = compose_run_config(applied)
+        except ConfigError as exc:
+            where = ", ".join(format_override(k, v) for k, v in zip(keys, point, strict=True))
+            error = ConfigError.from_message(f"{exc} (sweep point {where})")
+            error.key, error.value = exc.key, exc.value
+            raise error from None
+        points.append((point, cfg, applied))
+
+    columns = [_column_name(k) for k in keys]
+    param_columns = [c for c in columns if c not in SWEEP_COLUMNS]
+    rows: list[dict[str, Any]] = []
+    for point, cfg, applied in points:
+        result = _simulate_config(cfg, applied)
+        params = {c: v for c, v in zip(columns, point, strict=True) if c in param_columns}
+        for record in result.summary["deal_likelihood"]:
+            rows.append({**params, **{c: record[c] for c in SWEEP_COLUMNS}})
+    return pd.DataFrame(rows, columns=[*param_columns, *SWEEP_COLUMNS])
