@@ -5,11 +5,17 @@ The only module of ``sim`` that imports matplotlib.
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")  # files only; never open a window from a run or a test
+# Files only: never open a window from a run or a test. A backend the user chose (MPLBACKEND, as
+# Jupyter sets for inline figures, or pyplot already in use) is left alone; figures are closed
+# after saving either way.
+if not os.environ.get("MPLBACKEND") and "matplotlib.pyplot" not in sys.modules:
+    matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -54,7 +54,7 @@ ROW_COLUMNS = (
     Column("track", "category", "negotiation track"),
     Column("agreed", "bool", "a deal was ratified before the deadline"),
     Column("agreement_week", "Int64", "week of the ratified deal (missing: no deal)"),
-    Column("agreement_date", "datetime64[ns]", "date of the ratified deal (missing: no deal)"),
+    Column("agreement_date", "datetime64", "date of the ratified deal (missing: no deal)"),
     Column("outcome", "int64", "index of the final outcome in the track's outcome space"),
     Column("ratification_attempts", "int64", "tentative deals sent home for ratification"),
     Column("ratification_failures", "int64", "tentative deals rejected at home"),
