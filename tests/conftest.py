@@ -212,15 +212,18 @@ RUN_OVERRIDES = ["n_replicates=300", "batch_size=128", "seed=7", "progress=false
 def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small real run of the default scenario, written by :func:`sim.runs.execute.execute`.
 
-    Its ``.hydra/config.yaml`` is the run config as Hydra saves it (so replay can rebuild it).
-    Tests must not modify it (copy it first).
+    It is run through :func:`sim.runs.jobs.run_job` (which stamps ``config_hash``) as the command
+    line runs it, without Hydra. Its ``.hydra/config.yaml`` is the run config as Hydra saves it
+    (so replay can rebuild it). Tests must not modify it (copy it first).
     """
     from sim.runs.execute import execute
+    from sim.runs.jobs import run_job
     from sim.runs.schema import CONFIG_FILE
 
     out = tmp_path_factory.mktemp("run") / "run"
     cfg = compose_run_config(RUN_OVERRIDES)
-    execute(cfg, out)
+    run_job(cfg, out, execute, multirun=False)  # as the command line runs it
+    (out / CONFIG_FILE).parent.mkdir()
     OmegaConf.save(OmegaConf.structured(cfg), out / CONFIG_FILE)
     return out
 

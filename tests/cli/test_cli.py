@@ -1,4 +1,8 @@
-"""The command line, end to end: run directories, multirun, and one-line config errors."""
+"""``python -m sim`` end to end as a user types it: the few tests where a subprocess is the point.
+
+Everything else about the command line runs in process (``test_main.py``); config mistakes are
+tested in ``tests/config/test_validation.py``.
+"""
 
 from __future__ import annotations
 
@@ -10,117 +14,108 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import SUBPROCESS_ENV, sim_subprocess
 
 
-def sim_run(*overrides: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *overrides],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
+def ok(proc: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
+    assert proc.returncode == 0, (
+        f"exit {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     )
+    return proc
 
 
-@pytest.fixture(scope="module")
-def run_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("run")
-    proc = sim_run("n_replicates=500", "batch_size=200", "seed=7", f"hydra.run.dir={out}")
-    assert proc.returncode == 0, proc.stderr
-    assert "deal likelihood" in proc.stdout
-    return out
+def test_a_run_writes_its_directory_and_one_replicate_replays(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    proc = ok(sim_subprocess("n_replicates=40", "batch_size=16", "seed=7", f"hydra.run.dir={run}"))
+    assert "deal likelihood" in proc.stdout and "40 replicates" in proc.stdout
+    for name in ("outcomes.parquet", "summary.json", "manifest.json", "deal_likelihood.png"):
+        assert (run / name).stat().st_size > 0, name
+    for name in (".hydra/config.yaml", ".hydra/overrides.yaml"):
+        assert (run / name).is_file(), name
+    assert json.loads((run / "manifest.json").read_text())["seed"] == 7
+    # replicate 21 sits in the second batch of 16
+    proc = ok(sim_subprocess("replay", str(run), "--replicate", "21"))
+    assert "replay OK: replicate 21 reproduces the stored outcome exactly" in proc.stdout
+    assert (run / "replay_21" / "trace.parquet").stat().st_size > 0
 
 
-def test_run_directory_is_complete(run_dir):
-    for name in (
-        "outcomes.parquet",
-        "summary.json",
-        "manifest.json",
-        "deal_likelihood.png",
-        "agreement_weeks.png",
-        ".hydra/config.yaml",
-        ".hydra/overrides.yaml",
-    ):
-        assert (run_dir / name).is_file(), name
-        assert (run_dir / name).stat().st_size > 0
-    assert not list(run_dir.glob(".*.tmp"))
-
-
-def test_outcomes_table_has_one_row_per_replicate_and_track(run_dir):
-    out = pd.read_parquet(run_dir / "outcomes.parquet")
-    summary = json.loads((run_dir / "summary.json").read_text())
-    n_tracks = len(summary["tracks"])
-    assert len(out) == 500 * n_tracks
-    assert out.groupby("replicate").size().eq(n_tracks).all()
-    assert (out["seed"] == 7).all()
-    for col in (
-        "replicate",
-        "track",
-        "agreed",
-        "agreement_week",
-        "utility_canada",
-        "utility_united_states",
-        "option_steel_tariff",
-        "rate_steel_tariff",
-    ):
-        assert col in out.columns
-    deals = out[out["agreed"]]
-    assert deals["agreement_week"].notna().all()
-    assert out[~out["agreed"]]["agreement_week"].isna().all()
-
-
-def test_summary_intervals_bracket_the_likelihoods(run_dir):
-    summary = json.loads((run_dir / "summary.json").read_text())
-    rows = summary["deal_likelihood"]
-    assert rows[-1]["track"] == "all_tracks"
-    for r in rows:
-        assert 0.0 <= r["ci_low"] <= r["deal_likelihood"] <= r["ci_high"] <= 1.0
-        assert r["n_replicates"] == 500
-
-
-def test_manifest_traces_the_run(run_dir):
-    m = json.loads((run_dir / "manifest.json").read_text())
-    assert m["seed"] == 7
-    assert set(m["git"]) == {"commit", "dirty"}
-    assert m["packages"]["mesa"].startswith("3.5")
-    assert m["wall_time_s"] > 0
-    assert m["config"]["n_replicates"] == 500
-
-
-def test_multirun_writes_one_job_directory_per_point(tmp_path):
-    proc = sim_run("-m", "seed=1,2", "n_replicates=100", f"hydra.sweep.dir={tmp_path}")
-    assert proc.returncode == 0, proc.stderr
-    jobs = sorted(p for p in tmp_path.iterdir() if p.is_dir() and (p / "summary.json").exists())
-    assert len(jobs) == 2
-    seeds = {json.loads((j / "summary.json").read_text())["seed"] for j in jobs}
-    assert seeds == {1, 2}
+def test_a_joblib_sweep_runs_its_jobs_in_parallel_and_aggregates_them(tmp_path: Path) -> None:
+    proc = sim_subprocess(
+        "-m",
+        "n_replicates=40",
+        "progress=false",
+        "seed=1,2",
+        "hydra/launcher=local_joblib",
+        "hydra.launcher.n_jobs=2",
+        f"hydra.sweep.dir={tmp_path}",
+    )
+    ok(proc)
+    table = pd.read_parquet(tmp_path / "aggregate.parquet")
+    assert len(table) == 2 and (table["status"] == "complete").all()
+    assert sorted(table["seed"]) == [1, 2]
+    for job_dir in table["job_dir"]:
+        summary = json.loads((Path(job_dir) / "summary.json").read_text())
+        assert summary["n_replicates"] == 40
+        manifest = json.loads((Path(job_dir) / "manifest.json").read_text())
+        assert manifest["n_workers"] == 1  # the parallel launcher pins one worker per job
 
 
 @pytest.mark.parametrize(
     ("override", "key"),
     [
-        ("protocol.n_round=5", "protocol.n_round"),  # typo'd key
-        ("seed=abc", "seed"),  # wrong type
-        ("n_replicates=0", "n_replicates"),  # out of range
-        ("negotiator.canada.beta=0", "negotiator.canada.beta"),
-        ("negotiator.united_states.beta=-1", "negotiator.united_states.beta"),
-        (
-            "scenario.parties.canada.weights.steel_tariff=-0.5",
-            "scenario.parties.canada.weights.steel_tariff",
-        ),
-        (
+        ("protocol.n_round=5", "protocol.n_round"),  # a typo'd key: Hydra's error, one line
+        (  # a value out of range: the validator's error, one line
             "scenario.parties.canada.reservation_value=1.5",
-            "scenario.parties.canada.reservation_value",
+            "scenario.parties.canada.reservation_value=1.5",
         ),
-        ("scenario.parties.united_states.reservation_value=-0.1", "reservation_value"),
-        ("scenario.deadline=2025-09-01", "scenario.deadline"),
     ],
 )
-def test_bad_config_values_exit_with_one_line(override, key, tmp_path):
-    proc = sim_run("n_replicates=10", f"hydra.run.dir={tmp_path}", override)
+def test_a_config_mistake_exits_2_with_one_line(override: str, key: str, tmp_path: Path) -> None:
+    proc = sim_subprocess("n_replicates=10", f"hydra.run.dir={tmp_path}", override)
     assert proc.returncode == 2
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("config error: ") and key in lines[0]
     assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "summary.json").exists()
+
+
+@pytest.mark.slow
+def test_two_runs_started_together_get_their_own_directories(tmp_path: Path) -> None:
+    cmd = [sys.executable, "-m", "sim", "n_replicates=20", "progress=false"]
+    procs = [
+        subprocess.Popen(
+            cmd,
+            cwd=tmp_path,
+            env=SUBPROCESS_ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    runs = sorted((tmp_path / "results" / "default").iterdir())
+    assert len(runs) == 2 and all((r / "summary.json").exists() for r in runs)
+
+
+@pytest.mark.slow
+def test_submitit_local_launcher_runs_a_two_job_sweep(tmp_path: Path) -> None:
+    ok(
+        sim_subprocess(
+            "-m",
+            "n_replicates=40",
+            "progress=false",
+            "seed=1,2",
+            "hydra/launcher=local_submitit",
+            f"hydra.sweep.dir={tmp_path}",
+        )
+    )
+    table = pd.read_parquet(tmp_path / "aggregate.parquet")
+    assert len(table) == 2 and (table["status"] == "complete").all()
+    assert sorted(table["seed"]) == [1, 2]
+    assert (tmp_path / ".submitit").is_dir()
+    for job_dir in table["job_dir"]:
+        assert json.loads((Path(job_dir) / "manifest.json").read_text())["n_workers"] == 1

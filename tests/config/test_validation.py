@@ -12,8 +12,8 @@ import math
 
 import pytest
 
-from sim.config.errors import ConfigError
 from sim.cli.compose import compose_run_config
+from sim.config.errors import ConfigError
 from sim.config.schema import AcceptanceName, Tactic
 from sim.config.validation import validate_run as validate
 

@@ -1,57 +1,26 @@
-"""Replay of one replicate from a finished run directory."""
+"""Replay of one replicate from a finished run directory (:mod:`sim.runs.replay`)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from sim.cli.replay import main as replay_main
-
-ROOT = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "MPLBACKEND": "Agg"}
+from sim.runs.replay import ReplayError, replay, write_replay
 
 
-@pytest.fixture(scope="module")
-def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("replay") / "run"
-    # 300 replicates in batches of 128: replicate 123 sits in the middle of the first batch,
-    # replicate 290 in the last one
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sim",
-            "n_replicates=300",
-            "batch_size=128",
-            "progress=false",
-            f"hydra.run.dir={out}",
-        ],
-        cwd=ROOT,
-        env=ENV,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return out
-
-
-@pytest.mark.parametrize("replicate", [123, 290])
-def test_replay_reproduces_the_stored_outcome(
-    run_dir: Path, replicate: int, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert replay_main([str(run_dir), "--replicate", str(replicate)]) == 0
-    stdout = capsys.readouterr().out
-    assert f"replay OK: replicate {replicate} reproduces the stored outcome exactly" in stdout
-    out = run_dir / f"replay_{replicate}"
-    trace = pd.read_parquet(out / "trace.parquet")
+@pytest.mark.parametrize("replicate", [123, 290])  # mid first batch of 128; in the last batch
+def test_replay_reproduces_the_stored_outcome(run_dir: Path, tmp_path: Path, replicate: int):
+    result = replay(run_dir, replicate)
+    assert result.mismatches == ()
+    paths = write_replay(result, tmp_path)
+    trace = pd.read_parquet(tmp_path / "trace.parquet")
     assert (trace["replicate"] == replicate).all()
-    assert len(pd.read_csv(out / "trace.csv")) == len(trace)
-    assert (out / "trace.png").stat().st_size > 10_000
+    assert len(pd.read_csv(tmp_path / "trace.csv")) == len(trace)
+    assert (tmp_path / "trace.png").stat().st_size > 10_000
+    assert sorted(p.name for p in paths) == sorted(p.name for p in tmp_path.iterdir())
     stored = pd.read_parquet(run_dir / "outcomes.parquet", filters=[("replicate", "==", replicate)])
     # an agreed track ends with one ratified deal: the last accepted offer, in the stored week
     for row in stored.itertuples():
@@ -72,22 +41,27 @@ def test_replay_reproduces_the_stored_outcome(
     assert trace.dropna(subset=["track"]).groupby("track")["week"].is_monotonic_increasing.all()
 
 
-def test_replay_reports_a_mismatch(
-    run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def tampered_copy(run_dir: Path, tmp_path: Path, replicate: int) -> Path:
+    """A copy of the run whose stored agreement week of one deal of ``replicate`` is off by one."""
     copy = tmp_path / "run"
-    subprocess.run(["cp", "-r", str(run_dir), str(copy)], check=True)
+    shutil.copytree(run_dir, copy)
     outcomes = pd.read_parquet(copy / "outcomes.parquet")
-    row = outcomes.index[(outcomes["replicate"] == 7) & outcomes["agreed"]][0]
+    row = outcomes.index[(outcomes["replicate"] == replicate) & outcomes["agreed"]][0]
     outcomes.loc[row, "agreement_week"] = outcomes.loc[row, "agreement_week"] + 1
     outcomes.to_parquet(copy / "outcomes.parquet", index=False)
-    assert replay_main([str(copy), "--replicate", "7"]) == 1
-    err = capsys.readouterr().err
-    assert "replay MISMATCH" in err and "agreement_week" in err
+    return copy
 
 
-def test_replay_rejects_an_unknown_replicate(
-    run_dir: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert replay_main([str(run_dir), "--replicate", "300", "--out", "/nonexistent"]) == 2
-    assert "replicates 0..299" in capsys.readouterr().err
+def test_replay_reports_a_mismatch(run_dir: Path, tmp_path: Path) -> None:
+    result = replay(tampered_copy(run_dir, tmp_path, 7), 7)
+    assert len(result.mismatches) == 1 and "agreement_week" in result.mismatches[0]
+
+
+def test_replay_rejects_an_unknown_replicate(run_dir: Path) -> None:
+    with pytest.raises(ReplayError, match=r"replicates 0\.\.299"):
+        replay(run_dir, 300)
+
+
+def test_replay_rejects_a_directory_that_is_not_a_run(tmp_path: Path) -> None:
+    with pytest.raises(ReplayError, match="not found"):
+        replay(tmp_path, 0)
