@@ -1,12 +1,15 @@
 """The command line's entry points in process (no interpreter start-up).
 
-:func:`sim.cli.run.main` as ``python -m sim`` calls it (sweep mistakes, the sweep callback) and
-:func:`sim.cli.replay.main` as ``python -m sim replay`` calls it (exit statuses and messages).
+:func:`sim.cli.run.main` as ``python -m sim`` calls it (sweep mistakes, the sweep callback),
+:func:`sim.cli.replay.main` as ``python -m sim replay`` calls it (exit statuses and messages), and
+``sim/__main__.py`` itself, run with :mod:`runpy` as ``python -m sim replay`` runs it.
 """
 
 from __future__ import annotations
 
+import runpy
 import shutil
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -73,3 +76,15 @@ def test_replay_exit_statuses(
     with pytest.raises(SystemExit) as exit_info:
         replay_main([str(run_dir), "--replicate", "-1"])
     assert exit_info.value.code == 2
+
+
+def test_python_m_sim_replay_dispatches_to_the_replay_command(
+    run_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    argv = ["sim", "replay", str(run_dir), "--replicate", "290", "--out", str(tmp_path)]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as exit_info:
+        runpy.run_module("sim", run_name="__main__", alter_sys=True)
+    assert exit_info.value.code == 0
+    assert "replay OK: replicate 290" in capsys.readouterr().out
+    assert (tmp_path / "trace.parquet").stat().st_size > 0
