@@ -86,6 +86,12 @@ def find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
+def test_the_tests_import_this_checkout_of_sim():
+    import sim
+
+    assert Path(sim.__file__).resolve().parent == SIM  # not another install on sys.path
+
+
 def test_the_scan_sees_the_package():
     edges = graph()
     assert {"sim.engine.model", "sim.cli.run", "sim.plots", "sim.runs.files"} <= set(edges)

@@ -37,7 +37,7 @@ def test_a_leader_alone_ratifies_by_its_logistic_in_its_own_utility():
     u, rv = utilities[US], 0.4
     np.testing.assert_allclose(probability[US], 1 / (1 + np.exp(-10.0 * (u - rv))))
     assert np.all(np.diff(probability[US]) > 0)  # the better for the U.S., the likelier
-    assert probability[US][np.isclose(u, rv)] == [0.5]
+    np.testing.assert_allclose(probability[US][np.isclose(u, rv)], [0.5])
     np.testing.assert_array_equal(probability[0], 1.0)  # Canada has no leader: nothing to ratify
 
 

@@ -67,7 +67,7 @@ def test_different_block_names_and_seeds_give_different_draws():
     ]
     for i in range(len(draws)):
         for j in range(i):
-            assert not np.isclose(draws[i], draws[j]).any(), (i, j)
+            assert (draws[i] != draws[j]).all(), (i, j)
     # and neighbouring replicates of one block do not overlap
     assert np.unique(draws[0]).size == draws[0].size
 
