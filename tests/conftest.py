@@ -1,20 +1,33 @@
-"""Shared fixtures: the composed real config (shrunk), small synthetic scenarios, a seeded rng."""
+"""Shared fixtures and helpers of the whole suite.
+
+* the composed real config (shrunk) and small synthetic scenarios (:func:`single_issue_config`),
+  domain objects for unit tests (:func:`make_issue`, :func:`make_party`, :func:`make_track`);
+* :func:`run_cli`: ``python -m sim ARGS`` in this process (no interpreter start-up), returning the
+  exit status, and :func:`sim_subprocess` for the few tests where the subprocess is the point;
+* session fixtures shared by several folders: :func:`run_dir` (one small real run directory, written
+  by :func:`sim.runs.execute.execute`) and :func:`strategy_sweep` (a 2 x 2 sweep over the two
+  parties' strategies through the command line, in process).
+
+Test modules import helpers with ``from tests.conftest import ...`` (``tests`` is a package).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import OmegaConf
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+from sim.cli.compose import compose_run_config as _compose_and_validate
 from sim.cli.compose import register_configs
 from sim.config.schema import (
     IssueConfig,
@@ -44,17 +57,8 @@ def rng() -> np.random.Generator:
 
 
 def compose_run_config(overrides: list[str] | None = None) -> RunConfig:
-    """Compose conf/ with the compose API and convert it to the typed RunConfig."""
-    GlobalHydra.instance().clear()
-    try:
-        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-            cfg = compose(config_name="config", overrides=overrides or [])
-        obj = OmegaConf.to_object(cfg)
-    finally:
-        GlobalHydra.instance().clear()
-    assert isinstance(obj, RunConfig)
-    validate(obj)
-    return obj
+    """Compose conf/ with overrides into a validated RunConfig (:mod:`sim.cli.compose`'s API)."""
+    return _compose_and_validate(overrides)
 
 
 @pytest.fixture
@@ -159,3 +163,91 @@ def make_party(name: str, weights: dict, values: dict, reservation_value: float)
 def make_track(name: str, issues: tuple[str, ...], parties: tuple[str, str]) -> Track:
     """A bilateral domain track."""
     return Track(name=name, issues=issues, parties=parties)
+
+
+# --- the command line, in process and (rarely) as a subprocess ---------------------------------
+
+SUBPROCESS_ENV = {**os.environ, "MPLBACKEND": "Agg", "PYTHONUNBUFFERED": "1"}
+
+
+def run_cli(*args: str) -> int:
+    """``python -m sim ARGS`` as :func:`sim.cli.run.main` runs it, in this process; exit status."""
+    from sim.cli import run
+
+    saved = sys.argv
+    sys.argv = [run.__file__, *args]
+    GlobalHydra.instance().clear()
+    try:
+        run.main()
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    finally:
+        sys.argv = saved
+        GlobalHydra.instance().clear()
+    return 0
+
+
+def sim_subprocess(
+    *args: str, cwd: Path = REPO, timeout: float = 240
+) -> subprocess.CompletedProcess[str]:
+    """``python -m sim ARGS`` as a user types it (for tests where the subprocess is the point)."""
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args],
+        cwd=cwd,
+        env=SUBPROCESS_ENV,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+# --- shared runs ---------------------------------------------------------------------------------
+
+#: The shared run directory: 300 replicates in batches of 128 (replicate 123 sits in the middle
+#: of the first batch, replicate 290 in the last one).
+RUN_OVERRIDES = ["n_replicates=300", "batch_size=128", "seed=7", "progress=false"]
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small real run of the default scenario, written by :func:`sim.runs.execute.execute`.
+
+    It is run through :func:`sim.runs.jobs.run_job` (which stamps ``config_hash``) as the command
+    line runs it, without Hydra. Its ``.hydra/config.yaml`` is the run config as Hydra saves it
+    (so replay can rebuild it). Tests must not modify it (copy it first).
+    """
+    from sim.runs.execute import execute
+    from sim.runs.jobs import run_job
+    from sim.runs.schema import CONFIG_FILE
+
+    out = tmp_path_factory.mktemp("run") / "run"
+    cfg = compose_run_config(RUN_OVERRIDES)
+    run_job(cfg, out, execute, multirun=False)  # as the command line runs it
+    (out / CONFIG_FILE).parent.mkdir()
+    OmegaConf.save(OmegaConf.structured(cfg), out / CONFIG_FILE)
+    return out
+
+
+#: The strategies swept by :func:`strategy_sweep`, for both parties.
+SWEPT_STRATEGIES = ("boulware", "conceder")
+
+
+@pytest.fixture(scope="session")
+def strategy_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 2 x 2 sweep (Canada's strategy x the U.S.'s) through the command line, in process.
+
+    Hydra's basic launcher runs the four jobs one after another; the sweep callback aggregates
+    them into ``aggregate.parquet``. Tests must not modify it (copy it first).
+    """
+    sweep_dir = tmp_path_factory.mktemp("sweep") / "sweep"
+    values = ",".join(SWEPT_STRATEGIES)
+    status = run_cli(
+        "-m",
+        "n_replicates=200",
+        "progress=false",
+        f"negotiator.canada.strategy={values}",
+        f"negotiator.united_states.strategy={values}",
+        f"hydra.sweep.dir={sweep_dir}",
+    )
+    assert status == 0
+    return sweep_dir

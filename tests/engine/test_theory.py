@@ -1,15 +1,14 @@
 """Validation against bargaining theory (SCENARIO.md Part B) through the real model and configs.
 
-B1 Rubinstein's subgame-perfect split, B3 Faratin et al.'s meeting time and split, the empty zone
-of agreement, B6's deadline effect, and property tests on random small domains.
+B1 Rubinstein's subgame-perfect split, B3 Faratin et al.'s meeting time and split (the one copy of
+the Faratin, no-zone-of-agreement and Boulware-vs-Conceder tests), B6's deadline effect, and
+property tests on random small domains.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -33,7 +32,7 @@ from sim.config.schema import (
 )
 from sim.config.validation import validate_run as validate
 from sim.runs.experiment import run_replicates
-from tests.conftest import REPO, compose_run_config, experiment_for
+from tests.conftest import compose_run_config, experiment_for
 
 
 def _run(cfg: RunConfig, n: int) -> pd.DataFrame:
@@ -94,27 +93,6 @@ def test_rubinstein_continuous_time_limit_is_the_asymmetric_nash_split():
     assert spe_share(math.exp(-r1 * 1e-6), math.exp(-r2 * 1e-6)) == pytest.approx(2 / 3, abs=1e-6)
     with pytest.raises(ValueError):
         spe_share(1.0, 1.0)
-
-
-def test_rubinstein_preset_runs_from_the_command_line(tmp_path):
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sim",
-            "scenario=pie_rubinstein",
-            "negotiator=rubinstein",
-            "n_replicates=10",
-            f"hydra.run.dir={tmp_path}",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    out = pd.read_parquet(tmp_path / "outcomes.parquet")
-    assert (out["option_share"] == "x1_0.9_0.8").all()
 
 
 # --- B3: Faratin et al. time-dependent tactics -------------------------------------------------

@@ -1,11 +1,8 @@
-"""Sweep machinery without subprocesses: presets, launcher configs, job bookkeeping."""
+"""The configs in ``conf/``: research presets, launchers and output directories (Hydra compose)."""
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hydra import compose, initialize_config_dir
@@ -14,22 +11,13 @@ from omegaconf import DictConfig, OmegaConf
 
 import sim.cli.run  # noqa: F401  (registers the config schemas)
 from sim.cli.callbacks import expected_jobs
-from sim.config.errors import ConfigError
 from sim.config.schema import RunConfig
 from sim.config.strategies import effective_beta
 from sim.config.validation import validate_run as validate
 from sim.runs.aggregate import parse_value
-from sim.runs.jobs import (
-    ERROR_FILE,
-    TRACEBACK_FILE,
-    config_hash,
-    read_jobs_file,
-    run_job,
-    write_jobs_file,
-)
+from tests.conftest import CONF_DIR
 
-ROOT = Path(__file__).resolve().parents[1]
-PRESETS = sorted(p.stem for p in (ROOT / "conf" / "experiment").glob("*.yaml"))
+PRESETS = sorted(p.stem for p in (CONF_DIR / "experiment").glob("*.yaml"))
 LAUNCHERS = {
     "local_joblib": "JoblibLauncher",
     "local_submitit": "LocalLauncher",
@@ -40,7 +28,7 @@ LAUNCHERS = {
 @pytest.fixture
 def hydra_conf() -> Iterator[None]:
     GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
         yield
     GlobalHydra.instance().clear()
 
@@ -141,68 +129,3 @@ def test_run_and_sweep_directories_are_unique_to_the_microsecond(hydra_conf: Non
     cfg = compose("config", return_hydra_config=True)
     for key in ("run", "sweep"):
         assert "%f" in OmegaConf.to_container(cfg.hydra[key])["dir"]  # type: ignore[index]
-
-
-def _config(hydra_conf: None, *overrides: str) -> RunConfig:
-    return to_run_config(compose("config", overrides=list(overrides)))
-
-
-def test_config_hash_ignores_speed_settings_only(hydra_conf: None) -> None:
-    base = _config(hydra_conf)
-    assert config_hash(base) == config_hash(dataclasses.replace(base, n_workers=8, progress=False))
-    assert config_hash(base) != config_hash(dataclasses.replace(base, seed=base.seed + 1))
-    assert config_hash(base) != config_hash(_config(hydra_conf, "scenario.linkage=false"))
-
-
-def _writes_summary(cfg: RunConfig, out_dir: Path) -> dict:
-    (out_dir / "summary.json").write_text(json.dumps({"seed": cfg.seed}))
-    return {"seed": cfg.seed}
-
-
-def _raises(cfg: RunConfig, out_dir: Path) -> dict:
-    raise RuntimeError("the model blew up\nin week 3")
-
-
-def test_run_job_stamps_skips_and_records_failures(hydra_conf: None, tmp_path: Path) -> None:
-    cfg = _config(hydra_conf)
-    first = run_job(cfg, tmp_path, _writes_summary, multirun=True)
-    assert first is not None and first["config_hash"] == config_hash(cfg)
-    # finished with the same config: skipped, even if the task would now fail
-    assert run_job(cfg, tmp_path, _raises, multirun=True) == first
-    # a different config is run again; in a sweep its failure is recorded, not raised
-    other = dataclasses.replace(cfg, seed=1)
-    assert run_job(other, tmp_path, _raises, multirun=True) is None
-    error = json.loads((tmp_path / ERROR_FILE).read_text())
-    assert error == {
-        "type": "RuntimeError",
-        "module": "builtins",
-        "message": "the model blew up in week 3",
-    }
-    assert "RuntimeError: the model blew up" in (tmp_path / TRACEBACK_FILE).read_text()
-    # a successful retry clears the failure
-    assert run_job(other, tmp_path, _writes_summary, multirun=True) is not None
-    assert not (tmp_path / ERROR_FILE).exists()
-    # a single run fails loudly and is never skipped
-    with pytest.raises(RuntimeError):
-        run_job(other, tmp_path, _raises, multirun=False)
-    with pytest.raises(ConfigError):
-        validate(dataclasses.replace(cfg, precision=0.7))
-
-
-def test_jobs_file_round_trips(tmp_path: Path) -> None:
-    write_jobs_file(tmp_path, [["seed=1"], ["seed=2", "+experiment=x"]])
-    assert read_jobs_file(tmp_path) == {0: ["seed=1"], 1: ["seed=2", "+experiment=x"]}
-    assert read_jobs_file(tmp_path / "nowhere") is None
-
-
-def test_a_failed_aggregation_is_recorded_for_the_exit_status(tmp_path: Path) -> None:
-    from sim.cli import callbacks
-
-    callbacks.reset_sweep_report()
-    config = OmegaConf.create({"hydra": {"sweep": {"dir": str(tmp_path / "gone")}}})
-    callbacks.SweepCallback().on_multirun_end(config)
-    assert callbacks.sweep_report() is None
-    error = callbacks.sweep_error()
-    assert error is not None and "FileNotFoundError" in error
-    callbacks.reset_sweep_report()
-    assert callbacks.sweep_error() is None

@@ -1,33 +1,24 @@
-"""Adaptive replication: stops at the target precision or the cap; equals a fixed-size run."""
+"""Adaptive replication (:mod:`sim.runs.adaptive`): stops at the target precision or the cap."""
 
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from hydra import compose, initialize_config_dir
-from hydra.core.global_hydra import GlobalHydra
-from omegaconf import OmegaConf
 
 from sim.analysis.likelihood import deal_likelihoods
 from sim.config.schema import RunConfig
 from sim.config.validation import validate_run as validate
 from sim.runs.adaptive import half_widths, run_adaptive
+from sim.runs.execute import simulate_run
 from sim.runs.experiment import build_experiment, run_replicates
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import compose_run_config
 
 
 @pytest.fixture(scope="module")
 def base_cfg() -> RunConfig:
-    GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
-        cfg = OmegaConf.to_object(compose("config", overrides=["progress=false"]))
-    GlobalHydra.instance().clear()
-    assert isinstance(cfg, RunConfig)
-    return cfg
+    return compose_run_config(["progress=false"])
 
 
 def test_adaptive_run_equals_a_fixed_run_of_the_same_size(base_cfg: RunConfig) -> None:
@@ -56,3 +47,19 @@ def test_adaptive_run_stops_at_the_cap(base_cfg: RunConfig) -> None:
     assert report.n_replicates == 250 and outcomes["replicate"].nunique() == 250
     assert report.totals == (100, 250)  # the projection jumps straight to the cap
     assert "stopped at max_replicates=250" in report.describe()
+
+
+def test_an_adaptive_run_reports_its_rounds_in_the_summary(base_cfg: RunConfig) -> None:
+    cfg = dataclasses.replace(
+        base_cfg, n_replicates=100, batch_size=100, precision=0.04, max_replicates=5000
+    )
+    validate(cfg)
+    run = simulate_run(cfg)
+    adaptive, n = run.summary["adaptive"], run.summary["n_replicates"]
+    assert adaptive["is_reached"] is True
+    assert n == adaptive["n_replicates"] == adaptive["totals"][-1] and 100 < n < 5000
+    assert adaptive["rounds"] == len(adaptive["totals"]) >= 2
+    widths = [(r["ci_high"] - r["ci_low"]) / 2 for r in run.summary["deal_likelihood"]]
+    assert max(widths) <= 0.04
+    assert sorted(run.outcomes["replicate"].unique()) == list(range(n))
+    assert f"adaptive replication: {n:,} replicates" in run.adaptive.describe()

@@ -1,17 +1,19 @@
-"""Reproducibility: one Generator per replicate, independent of batch size and worker count."""
+"""Reproducibility (:mod:`sim.runs.experiment`): a replicate is independent of batch and worker."""
 
 import pandas as pd
 
 from sim.runs.experiment import run_one_replicate, run_replicates
 from tests.conftest import experiment_for
 
+N = 90
+
 
 def test_same_seed_same_table_across_batch_sizes_and_workers(cfg):
     exp = experiment_for(cfg)
-    a = run_replicates(exp, 300, batch_size=300, n_workers=1)
-    b = run_replicates(exp, 300, batch_size=37, n_workers=1)
-    c = run_replicates(exp, 300, batch_size=50, n_workers=2)
-    d = run_replicates(exp, 300, batch_size=1, n_workers=1)  # each replicate stops on its own
+    a = run_replicates(exp, N, batch_size=N, n_workers=1)
+    b = run_replicates(exp, N, batch_size=37, n_workers=1)
+    c = run_replicates(exp, N, batch_size=20, n_workers=2)
+    d = run_replicates(exp, N, batch_size=1, n_workers=1)  # each replicate stops on its own
     pd.testing.assert_frame_equal(a, b)
     pd.testing.assert_frame_equal(a, c)
     pd.testing.assert_frame_equal(a, d)
@@ -27,8 +29,8 @@ def test_replicate_alone_reproduces_its_row_in_a_large_run(cfg):
 
 
 def test_different_seeds_differ(cfg):
-    a = run_replicates(experiment_for(cfg), 300, 300)
+    a = run_replicates(experiment_for(cfg), N, N)
     cfg.seed = cfg.seed + 1
-    b = run_replicates(experiment_for(cfg), 300, 300)
+    b = run_replicates(experiment_for(cfg), N, N)
     assert not a["reservation_canada"].equals(b["reservation_canada"])
     assert (a["seed"] != b["seed"]).all()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,7 +21,6 @@ from sim.analysis.bargaining import (
     pareto_frontier,
     pareto_mask,
 )
-from sim.plots import plot_outcomes_over_frontier
 
 # SCENARIO.md B2 discrete example: one steel track, u = (Canada, U.S.); D is the status quo.
 B2_U = np.array([[1.0, 0.8, 0.5, 0.1], [0.2, 0.55, 0.75, 0.5]])
@@ -404,27 +402,3 @@ def test_scaling_smoke_one_million_tied_outcomes() -> None:
     mask = assert_frontier_is_exact(u)
     assert mask.sum() > np.unique(u[:, mask], axis=1).shape[1]  # copies all count as efficient
     assert distance_to_frontier(u[:, mask].T, u).max() == 0.0
-
-
-# ----------------------------------------------------------------------------- plot
-
-
-@pytest.mark.parametrize(("n", "m"), [(4, 3), (25_000, 500), (50, 0)])
-def test_plot_outcomes_over_frontier_writes_png(tmp_path: Path, n: int, m: int) -> None:
-    rng = np.random.default_rng(n)
-    u = B2_U if n == 4 else rng.random((2, n))
-    d = u[:, -1]
-    summary = efficiency_summary(u, d, rng.integers(0, u.shape[1], size=m))
-    agreed = u[:, rng.integers(0, u.shape[1], size=m)].T
-    path = plot_outcomes_over_frontier(
-        u,
-        agreed,
-        tmp_path / "sub" / "frontier.png",
-        nash=summary["nash_utilities"],
-        ks=summary["ks_utilities"],
-        title="steel",
-    )
-    assert path == tmp_path / "sub" / "frontier.png"
-    data = path.read_bytes()
-    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000
-    assert list(path.parent.iterdir()) == [path]  # no temporary file left behind
