@@ -73,7 +73,7 @@ def test_eight_issue_is_the_negmas_workload() -> None:
     assert compiled.n_weeks == 52
     assert not compiled.scenario.politics.leaders  # no leader: no suspensions or escalations
     assert (compiled.reservation_mean == 0.4).all() and (compiled.reservation_spread == 0.1).all()
-    betas = {compiled.party_names[p]: s.beta for p, s in experiment.strategies.items()}  # type: ignore[attr-defined]
+    betas = {party: s.beta for party, s in experiment.strategies.items()}  # type: ignore[attr-defined]
     assert betas == {"canada": 5.0, "united_states": 0.2}
 
 
@@ -118,7 +118,7 @@ def test_memory_and_parallel_records(tiny: dict[str, Any]) -> None:
 def test_profile_and_report(tiny: dict[str, Any]) -> None:
     prof = tiny["profiles"][0]
     assert prof["total_s"] > 0
-    assert 0 < prof["cumulative_share"]["model.py:step"] <= 1.0
+    assert 0 < prof["cumulative_share"]["engine/model.py:step"] <= 1.0
     assert len(tiny["targets"]) == 8 and all(isinstance(t["met"], bool) for t in tiny["targets"])
     md = render_markdown(tiny)
     assert "### Targets (issue 6)" in md and "| workload |" in md
