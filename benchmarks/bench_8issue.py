@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 
@@ -51,20 +52,27 @@ def issue_options() -> dict[str, tuple[str, ...]]:
     return out
 
 
+class Preferences(TypedDict):
+    """One party's preferences: a weight per issue and a value per option of each issue."""
+
+    weights: dict[str, float]
+    values: dict[str, dict[str, float]]
+
+
 def _monotone_values(rng: np.random.Generator, n: int) -> list[float]:
     """``n`` increasing values on [0, 1] with 0 and 1 at the ends (3 decimals)."""
     inner = np.sort(rng.uniform(0.05, 0.95, size=max(n - 2, 0)))
     return [0.0, *(round(float(v), 3) for v in inner), 1.0][:n] if n > 1 else [1.0]
 
 
-def generate(seed: int = SEED) -> dict[str, dict[str, dict[str, float]]]:
+def generate(seed: int = SEED) -> dict[str, Preferences]:
     """Weights and option values of both parties (deterministic in ``seed``).
 
     Returns:
         ``{party: {"weights": {issue: w}, "values": {issue: {option: v}}}}``.
     """
     rng = np.random.default_rng(seed)
-    out: dict[str, dict[str, dict]] = {}
+    out: dict[str, Preferences] = {}
     for party in ("canada", "united_states"):
         weights: dict[str, float] = {}
         values: dict[str, dict[str, float]] = {}

@@ -201,7 +201,7 @@ def n_cores() -> int:
 
 def machine_info() -> dict[str, Any]:
     """The machine, Python and package versions a benchmark ran on."""
-    versions = {}
+    versions: dict[str, str | None] = {}
     for pkg in PACKAGES:
         try:
             versions[pkg] = importlib.metadata.version(pkg)
