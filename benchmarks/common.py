@@ -12,17 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from hydra import compose, initialize_config_dir
-from hydra.core.global_hydra import GlobalHydra
-from omegaconf import OmegaConf
 
-from sim.cli.compose import register_configs
+from sim.cli.compose import compose_run_config
 from sim.config.schema import RunConfig
-from sim.config.validation import validate_run as validate
 from sim.runs.experiment import Experiment, build_experiment
 
 REPO = Path(__file__).resolve().parent.parent
-CONF_DIR = REPO / "conf"
 OUT_DIR = Path(__file__).resolve().parent / "out"
 
 #: Overrides that turn conf/ into the NegMAS-comparable workload 2 (see BENCHMARKS.md).
@@ -40,26 +35,13 @@ PACKAGES = ("mesa", "numpy", "pandas", "hydra-core", "omegaconf", "scipy", "pyar
 
 Record = dict[str, Any]
 
-register_configs()
-
-
-def compose_run_config(overrides: Sequence[str] = ()) -> RunConfig:
-    """Compose ``conf/config.yaml`` (plus overrides) and convert it to the typed RunConfig."""
-    GlobalHydra.instance().clear()
-    try:
-        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-            cfg = compose(config_name="config", overrides=["progress=false", *overrides])
-        obj = OmegaConf.to_object(cfg)
-    finally:
-        GlobalHydra.instance().clear()
-    assert isinstance(obj, RunConfig)
-    validate(obj)
-    return obj
-
 
 def experiment_for(overrides: Sequence[str] = ()) -> tuple[RunConfig, Experiment]:
-    """The typed config and the compiled experiment for ``conf/`` plus overrides."""
-    cfg = compose_run_config(overrides)
+    """The validated config (progress bar off) and the compiled experiment for ``conf/``.
+
+    Composed by :func:`sim.cli.compose.compose_run_config`, as ``python -m sim`` would.
+    """
+    cfg = compose_run_config(["progress=false", *overrides])
     return cfg, build_experiment(cfg)
 
 
@@ -219,7 +201,7 @@ def n_cores() -> int:
 
 def machine_info() -> dict[str, Any]:
     """The machine, Python and package versions a benchmark ran on."""
-    versions = {}
+    versions: dict[str, str | None] = {}
     for pkg in PACKAGES:
         try:
             versions[pkg] = importlib.metadata.version(pkg)

@@ -17,23 +17,36 @@ from typing import Any
 
 from benchmarks.common import REPO, Record
 
-#: Engine functions whose cumulative time is reported (file suffix, function name).
+#: Engine functions whose cumulative time is reported (file suffix, function name); reported as
+#: ``<suffix without sim/>:<function>``, the maximum over same-named functions of one file.
 KEY_FUNCTIONS = (
-    ("sim/draws.py", "draw_batch"),
-    ("sim/draws.py", "replicate_rng"),
-    ("sim/draws.py", "size"),
-    ("sim/model.py", "__init__"),
-    ("sim/model.py", "_init_agents"),
-    ("sim/model.py", "step"),
-    ("sim/model.py", "_update_suspensions"),
-    ("sim/model.py", "_negotiate_round"),
-    ("sim/agents/time_dependent.py", "propose"),
-    ("sim/agents/time_dependent.py", "respond"),
-    ("sim/agents/offers.py", "n_at_or_above"),
-    ("sim/model.py", "_view"),
-    ("sim/model.py", "outcome_columns"),
-    ("sim/experiment.py", "_concat"),
-    ("sim/experiment.py", "outcomes_frame"),
+    # per batch: random inputs (per-block Philox streams), the model and its agents
+    ("sim/engine/streams.py", "draw_blocks"),
+    ("sim/engine/streams.py", "draw_block"),
+    ("sim/engine/streams.py", "block_key"),
+    ("sim/engine/model.py", "__init__"),
+    ("sim/engine/model.py", "_create_agents"),
+    # the week
+    ("sim/engine/model.py", "step"),
+    ("sim/agents/leader.py", "act"),
+    ("sim/engine/shocks.py", "apply"),
+    ("sim/agents/stakeholder.py", "act"),
+    ("sim/engine/state.py", "refresh_reservation"),
+    ("sim/engine/model.py", "_negotiate_round"),
+    ("sim/agents/negotiator.py", "view"),
+    ("sim/agents/negotiator.py", "propose"),
+    ("sim/agents/negotiator.py", "respond"),
+    ("sim/agents/negotiator.py", "can_commit"),
+    ("sim/agents/strategies/time_dependent.py", "propose"),
+    ("sim/agents/strategies/time_dependent.py", "respond"),
+    ("sim/agents/strategies/acceptance.py", "accept"),
+    ("sim/agents/strategies/offers.py", "n_at_or_above"),
+    ("sim/engine/model.py", "_ratify"),
+    ("sim/agents/coordinator.py", "act"),
+    # results
+    ("sim/engine/records.py", "outcome_columns"),
+    ("sim/runs/experiment.py", "_concat"),
+    ("sim/runs/schema.py", "outcomes_frame"),
 )
 WORKLOADS = ("default", "eight_issue")
 

@@ -12,45 +12,40 @@ Exit status: 0 if every job is complete, 1 if some failed or are missing, 2 on a
 
 from __future__ import annotations
 
-import argparse
 import sys
+from argparse import Namespace
 from pathlib import Path
 
-import pandas as pd
-
 from sim.runs import aggregate as sweep_aggregate
-from sim.runs.aggregate import JobRecord, SweepReport
+from sim.runs.aggregate import SweepReport
+from sim.runs.schema import CONFIG_FILE
+
+sys.path.append(str(Path(__file__).resolve().parent))  # for _common when loaded by file location
+import _common
+
+#: Every job of the sweep, found on disk or expected but missing.
+load_runs = sweep_aggregate.load_runs
+#: One row per job: parameters, status and results.
+aggregate = sweep_aggregate.aggregate
 
 
-def load_runs(sweep_dir: Path) -> list[JobRecord]:
-    """Every job of the sweep, found on disk or expected but missing."""
-    return sweep_aggregate.load_runs(sweep_dir)
+PARSER = _common.results_parser(
+    __doc__,
+    help="a sweep directory (hydra.sweep.dir)",
+    out_help="where to write the table (default: sweep_dir)",
+)
 
 
-def aggregate(records: list[JobRecord]) -> pd.DataFrame:
-    """One row per job: parameters, status and results."""
-    return sweep_aggregate.aggregate(records)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("sweep_dir", type=Path, help="a sweep directory (hydra.sweep.dir)")
-    parser.add_argument("--out", type=Path, help="where to write the table (default: sweep_dir)")
-    args = parser.parse_args(argv)
-    try:
-        records = load_runs(args.sweep_dir)
-    except FileNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if not records:
-        print(f"error: {args.sweep_dir}: no jobs found (no */.hydra/config.yaml)", file=sys.stderr)
-        return 2
+@_common.command(PARSER)
+def main(args: Namespace) -> int:
+    records = _common.load_records(
+        load_runs, args.results_dir, empty=f"no jobs found (no */{CONFIG_FILE})"
+    )
     table = aggregate(records)
-    out_dir = args.out or args.sweep_dir
-    paths = sweep_aggregate.write_aggregate(table, out_dir)
-    report = SweepReport(args.sweep_dir, table, paths)
+    paths = sweep_aggregate.write_aggregate(table, _common.out_dir(args))
+    report = SweepReport(args.results_dir, table, paths)
     print(report.describe())
-    return 0 if report.is_complete else 1
+    return _common.EXIT_OK if report.is_complete else _common.EXIT_INCOMPLETE
 
 
 if __name__ == "__main__":

@@ -8,8 +8,8 @@ and its 95% Wilson interval. Writes ``<out>/heatmap_<x>_<y>.png``.
 
 from __future__ import annotations
 
-import argparse
 import sys
+from argparse import Namespace
 from pathlib import Path
 
 import matplotlib
@@ -22,22 +22,21 @@ import pandas as pd
 
 from sim.plots import save_figure
 from sim.runs import aggregate as sweep_aggregate
-from sim.runs.aggregate import JobRecord, short_names, swept_parameters, tracks_in
+from sim.runs.aggregate import short_names, tracks_in
 
+sys.path.append(str(Path(__file__).resolve().parent))  # for _common when loaded by file location
+import _common
 
-def load_runs(sweep_dir: Path) -> list[JobRecord]:
-    return sweep_aggregate.load_runs(sweep_dir)
-
-
-def aggregate(records: list[JobRecord]) -> pd.DataFrame:
-    """The aggregate table's complete jobs."""
-    return sweep_aggregate.complete_table(records)
+#: Every job of the sweep, found on disk or expected but missing.
+load_runs = sweep_aggregate.load_runs
+#: The aggregate table's complete jobs.
+aggregate = sweep_aggregate.complete_table
 
 
 def _levels(values: pd.Series) -> list[object]:
     unique = list(dict.fromkeys(values))
     try:
-        return sorted(unique)  # type: ignore[type-var]
+        return sorted(unique)
     except TypeError:
         return sorted(unique, key=str)
 
@@ -83,25 +82,22 @@ def plot(table: pd.DataFrame, x: str, y: str, path: Path, tracks: list[str] | No
     return save_figure(fig, path, dpi=130)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("sweep_dir", type=Path)
-    parser.add_argument("--x", help="parameter on the x axis (a config key)")
-    parser.add_argument("--y", help="parameter on the y axis (a config key)")
-    parser.add_argument("--tracks", nargs="+", help="tracks to draw (default: all)")
-    parser.add_argument("--out", type=Path, help="output folder (default: the sweep directory)")
-    args = parser.parse_args(argv)
-    table = aggregate(load_runs(args.sweep_dir))
-    swept = swept_parameters(table)
-    x = args.x or (swept[1] if len(swept) == 2 else None)
-    y = args.y or (swept[0] if len(swept) == 2 else None)
-    if x is None or y is None or x not in table.columns or y not in table.columns:
-        print(f"error: choose --x and --y among the swept parameters {swept}", file=sys.stderr)
-        return 2
+PARSER = _common.results_parser(
+    __doc__,
+    _common.option("--x", help="parameter on the x axis (a config key)"),
+    _common.option("--y", help="parameter on the y axis (a config key)"),
+    _common.TRACKS,
+    out_help=_common.SWEEP_OUT_HELP,
+)
+
+
+@_common.command(PARSER)
+def main(args: Namespace) -> int:
+    table = aggregate(_common.load_records(load_runs, args.results_dir))
+    y, x = _common.swept_axes(table, [args.y, args.x], "--x and --y")
     short = short_names([x, y])
     name = f"heatmap_{short[x]}_{short[y]}".replace(".", "_") + ".png"
-    print(plot(table, x, y, (args.out or args.sweep_dir) / name, args.tracks))
-    return 0
+    return _common.wrote(plot(table, x, y, _common.out_dir(args) / name, args.tracks))
 
 
 if __name__ == "__main__":

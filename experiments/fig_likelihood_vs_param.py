@@ -9,8 +9,8 @@ Writes ``<out>/likelihood_vs_<param>.png`` (``--out`` defaults to the sweep dire
 
 from __future__ import annotations
 
-import argparse
 import sys
+from argparse import Namespace
 from pathlib import Path
 
 import matplotlib
@@ -23,16 +23,15 @@ import pandas as pd
 
 from sim.plots import save_figure
 from sim.runs import aggregate as sweep_aggregate
-from sim.runs.aggregate import JobRecord, short_names, swept_parameters, tracks_in
+from sim.runs.aggregate import short_names, swept_parameters, tracks_in
 
+sys.path.append(str(Path(__file__).resolve().parent))  # for _common when loaded by file location
+import _common
 
-def load_runs(sweep_dir: Path) -> list[JobRecord]:
-    return sweep_aggregate.load_runs(sweep_dir)
-
-
-def aggregate(records: list[JobRecord]) -> pd.DataFrame:
-    """The aggregate table's complete jobs."""
-    return sweep_aggregate.complete_table(records)
+#: Every job of the sweep, found on disk or expected but missing.
+load_runs = sweep_aggregate.load_runs
+#: The aggregate table's complete jobs.
+aggregate = sweep_aggregate.complete_table
 
 
 def axis_values(values: pd.Series) -> tuple[np.ndarray, list[str] | None]:
@@ -82,22 +81,20 @@ def plot(table: pd.DataFrame, param: str, path: Path, tracks: list[str] | None =
     return save_figure(fig, path, dpi=130)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("sweep_dir", type=Path)
-    parser.add_argument("--param", help="the swept parameter on the x axis (a config key)")
-    parser.add_argument("--tracks", nargs="+", help="tracks to draw (default: all)")
-    parser.add_argument("--out", type=Path, help="output folder (default: the sweep directory)")
-    args = parser.parse_args(argv)
-    table = aggregate(load_runs(args.sweep_dir))
-    swept = swept_parameters(table)
-    param = args.param or (swept[0] if len(swept) == 1 else None)
-    if param is None or param not in table.columns:
-        print(f"error: choose --param among the swept parameters {swept}", file=sys.stderr)
-        return 2
-    out = (args.out or args.sweep_dir) / f"likelihood_vs_{param.replace('.', '_')}.png"
-    print(plot(table, param, out, args.tracks))
-    return 0
+PARSER = _common.results_parser(
+    __doc__,
+    _common.option("--param", help="the swept parameter on the x axis (a config key)"),
+    _common.TRACKS,
+    out_help=_common.SWEEP_OUT_HELP,
+)
+
+
+@_common.command(PARSER)
+def main(args: Namespace) -> int:
+    table = aggregate(_common.load_records(load_runs, args.results_dir))
+    (param,) = _common.swept_axes(table, [args.param], "--param")
+    out = _common.out_dir(args) / f"likelihood_vs_{param.replace('.', '_')}.png"
+    return _common.wrote(plot(table, param, out, args.tracks))
 
 
 if __name__ == "__main__":

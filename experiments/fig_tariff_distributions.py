@@ -10,8 +10,8 @@ ending there (deal or status quo), and a black bar at the mean. Writes
 
 from __future__ import annotations
 
-import argparse
 import sys
+from argparse import Namespace
 from pathlib import Path
 
 import matplotlib
@@ -25,11 +25,13 @@ import pyarrow.parquet as pq
 from sim.plots import save_figure
 from sim.runs import aggregate as sweep_aggregate
 from sim.runs.aggregate import COMPLETE, JobRecord, point_labels
+from sim.runs.schema import OUTCOMES_FILE
 
+sys.path.append(str(Path(__file__).resolve().parent))  # for _common when loaded by file location
+import _common
 
-def load_runs(directory: Path) -> list[JobRecord]:
-    """The jobs of a sweep directory, or the run itself for a run directory."""
-    return sweep_aggregate.load_run_or_sweep(directory)
+#: The jobs of a sweep directory, or the run itself for a run directory.
+load_runs = sweep_aggregate.load_run_or_sweep
 
 
 def aggregate(records: list[JobRecord], issues: list[str] | None = None) -> pd.DataFrame:
@@ -43,7 +45,7 @@ def aggregate(records: list[JobRecord], issues: list[str] | None = None) -> pd.D
     parts = []
     for point, (record, label) in enumerate(zip(records, labels, strict=True)):
         assert record.job_dir is not None
-        path = record.job_dir / "outcomes.parquet"
+        path = record.job_dir / OUTCOMES_FILE
         names = [n for n in pq.read_schema(path).names if n.startswith("rate_")]
         if issues:
             names = [n for n in names if n.removeprefix("rate_") in issues]
@@ -94,19 +96,18 @@ def plot(data: pd.DataFrame, path: Path) -> Path:
     return save_figure(fig, path, dpi=130)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("directory", type=Path, help="a sweep directory or a run directory")
-    parser.add_argument("--issues", nargs="+", help="tariff issues to draw (default: all)")
-    parser.add_argument("--out", type=Path, help="output folder (default: the directory)")
-    args = parser.parse_args(argv)
-    records = [r for r in load_runs(args.directory) if r.status == COMPLETE]
-    if not records:
-        print(f"error: {args.directory}: no complete run", file=sys.stderr)
-        return 2
+PARSER = _common.results_parser(
+    __doc__,
+    _common.option("--issues", nargs="+", help="tariff issues to draw (default: all)"),
+    **_common.RUN_OR_SWEEP,
+)
+
+
+@_common.command(PARSER)
+def main(args: Namespace) -> int:
+    records = _common.load_complete(load_runs, args.results_dir)
     data = aggregate(records, args.issues)
-    print(plot(data, (args.out or args.directory) / "tariff_distributions.png"))
-    return 0
+    return _common.wrote(plot(data, _common.out_dir(args) / "tariff_distributions.png"))
 
 
 if __name__ == "__main__":

@@ -10,9 +10,9 @@ four curves per panel the 95% confidence band is drawn too. Writes ``<out>/time_
 
 from __future__ import annotations
 
-import argparse
 import sys
 import warnings
+from argparse import Namespace
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +29,14 @@ from sim.plots import save_figure
 from sim.runs import aggregate as sweep_aggregate
 from sim.runs.aggregate import COMPLETE, JobRecord, point_labels
 
+sys.path.append(str(Path(__file__).resolve().parent))  # for _common when loaded by file location
+import _common
+
 ALL_TRACKS = "all_tracks"
 
 
-def load_runs(directory: Path) -> list[JobRecord]:
-    """The complete jobs of a sweep directory, or the run itself for a run directory."""
-    return sweep_aggregate.load_run_or_sweep(directory)
+#: The jobs of a sweep directory, or the run itself for a run directory.
+load_runs = sweep_aggregate.load_run_or_sweep
 
 
 def aggregate(records: list[JobRecord]) -> pd.DataFrame:
@@ -132,18 +134,14 @@ def plot(data: pd.DataFrame, path: Path, tracks: list[str] | None = None) -> Pat
     return save_figure(fig, path, dpi=130)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("directory", type=Path, help="a sweep directory or a run directory")
-    parser.add_argument("--tracks", nargs="+", help="tracks to draw (default: all)")
-    parser.add_argument("--out", type=Path, help="output folder (default: the directory)")
-    args = parser.parse_args(argv)
-    records = [r for r in load_runs(args.directory) if r.status == COMPLETE]
-    if not records:
-        print(f"error: {args.directory}: no complete run", file=sys.stderr)
-        return 2
-    print(plot(aggregate(records), (args.out or args.directory) / "time_to_deal.png", args.tracks))
-    return 0
+PARSER = _common.results_parser(__doc__, _common.TRACKS, **_common.RUN_OR_SWEEP)
+
+
+@_common.command(PARSER)
+def main(args: Namespace) -> int:
+    records = _common.load_complete(load_runs, args.results_dir)
+    path = _common.out_dir(args) / "time_to_deal.png"
+    return _common.wrote(plot(aggregate(records), path, args.tracks))
 
 
 if __name__ == "__main__":

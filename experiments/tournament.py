@@ -13,8 +13,8 @@ as ANAC reports them) and ``tournament.png`` (agreement and each side's utility 
 
 from __future__ import annotations
 
-import argparse
 import sys
+from argparse import Namespace
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +29,13 @@ from omegaconf import OmegaConf
 from scipy import stats
 
 from sim.plots import save_figure
-from sim.runs.aggregate import COMPLETE, JobRecord, load_outcomes
+from sim.runs.aggregate import COMPLETE, JobRecord, load_outcomes, write_aggregate
 from sim.runs.aggregate import load_runs as load_sweep
-from sim.runs.files import atomic_path, write_parquet
+from sim.runs.files import atomic_path
+from sim.runs.schema import CONFIG_FILE
+
+sys.path.append(str(Path(__file__).resolve().parent))  # for _common when loaded by file location
+import _common
 
 PARTIES = ("canada", "united_states")
 
@@ -42,7 +46,7 @@ def load_runs(sweep_dir: Path) -> list[JobRecord]:
     for r in records:
         if r.status != COMPLETE:
             print(f"warning: job {r.num} is {r.status}; left out of the table", file=sys.stderr)
-    return [r for r in records if r.status == COMPLETE]
+    return _common.complete(records)
 
 
 def _mean_interval(x: np.ndarray) -> tuple[float, float, float]:
@@ -67,7 +71,7 @@ def _efficiency(summary: dict[str, Any]) -> dict[str, float]:
 def pairing_row(record: JobRecord) -> dict[str, Any]:
     """One pairing's payoff-table entries."""
     assert record.job_dir is not None and record.summary is not None
-    config = OmegaConf.load(record.job_dir / ".hydra" / "config.yaml")
+    config = OmegaConf.load(record.job_dir / CONFIG_FILE)
     row: dict[str, Any] = {f"strategy_{p}": str(config.negotiator[p].strategy) for p in PARTIES}
     cols = ["replicate", "agreed", *(f"utility_{p}" for p in PARTIES)]
     per_rep = load_outcomes(record.job_dir, cols).groupby("replicate").mean()
@@ -128,31 +132,25 @@ def plot(table: pd.DataFrame, path: Path) -> Path:
     return save_figure(fig, path, dpi=120)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("sweep_dir", type=Path, help="a sweep over negotiator.<party>.strategy")
-    parser.add_argument("--out", type=Path, help="where to write (default: sweep_dir)")
-    args = parser.parse_args(argv)
-    try:
-        records = load_runs(args.sweep_dir)
-    except FileNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if not records:
-        print(f"error: {args.sweep_dir}: no complete jobs", file=sys.stderr)
-        return 2
+PARSER = _common.results_parser(
+    __doc__,
+    help="a sweep over negotiator.<party>.strategy",
+    out_help="where to write (default: sweep_dir)",
+)
+
+
+@_common.command(PARSER)
+def main(args: Namespace) -> int:
+    records = _common.load_records(load_runs, args.results_dir, empty="no complete jobs")
     table = aggregate(records)
-    out = args.out or args.sweep_dir
-    out.mkdir(parents=True, exist_ok=True)
-    write_parquet(out / "tournament.parquet", table)
-    with atomic_path(out / "tournament.csv") as tmp:
-        table.to_csv(tmp, index=False)
+    out = _common.out_dir(args)
+    write_aggregate(table, out, "tournament")  # tournament.parquet, tournament.csv
     with atomic_path(out / "tournament.md") as tmp:
         tmp.write_text(markdown(table))
     plot(table, out / "tournament.png")
     print(markdown(table))
     print(f"{len(table)} pairings -> {out}")
-    return 0
+    return _common.EXIT_OK
 
 
 if __name__ == "__main__":

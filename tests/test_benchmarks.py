@@ -5,6 +5,8 @@ No timing assertions: speed depends on the machine; ``make bench`` measures it.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +21,7 @@ from benchmarks.profiling import profile_run
 from benchmarks.report import render_markdown
 from benchmarks.run_all import evaluate_targets
 from benchmarks.scaling import linear_fit, scale_outcomes, scale_replicates, scale_rounds
+from benchmarks.throughput import main as throughput_main
 
 RATE_KEYS = {
     "workload", "n", "unit", "repeats", "times_s", "best_s", "median_s", "rate_best",
@@ -73,7 +76,7 @@ def test_eight_issue_is_the_negmas_workload() -> None:
     assert compiled.n_weeks == 52
     assert not compiled.scenario.politics.leaders  # no leader: no suspensions or escalations
     assert (compiled.reservation_mean == 0.4).all() and (compiled.reservation_spread == 0.1).all()
-    betas = {compiled.party_names[p]: s.beta for p, s in experiment.strategies.items()}  # type: ignore[attr-defined]
+    betas = {party: s.beta for party, s in experiment.strategies.items()}  # type: ignore[attr-defined]
     assert betas == {"canada": 5.0, "united_states": 0.2}
 
 
@@ -118,7 +121,20 @@ def test_memory_and_parallel_records(tiny: dict[str, Any]) -> None:
 def test_profile_and_report(tiny: dict[str, Any]) -> None:
     prof = tiny["profiles"][0]
     assert prof["total_s"] > 0
-    assert 0 < prof["cumulative_share"]["model.py:step"] <= 1.0
+    assert 0 < prof["cumulative_share"]["engine/model.py:step"] <= 1.0
     assert len(tiny["targets"]) == 8 and all(isinstance(t["met"], bool) for t in tiny["targets"])
     md = render_markdown(tiny)
     assert "### Targets (issue 6)" in md and "| workload |" in md
+
+
+def test_throughput_prints_one_record_per_workload_and_size(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "records.jsonl"
+    assert throughput_main(["--sizes", "40", "80", "--repeats", "1", "--out", str(out)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["workload"], r["n"]) for r in rows] == [
+        ("default_scenario", 40), ("eight_issue", 40), ("default_scenario", 80), ("eight_issue", 80)
+    ]  # fmt: skip
+    assert all(r["rate_best"] > 0 for r in rows)
+    assert [json.loads(line) for line in out.read_text().splitlines()] == rows
