@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim import plots
+import sim.plots as plots
 from sim.analysis.outcomes import cumulative_deals
 from sim.domain.outcome_space import CompiledScenario
 from sim.runs.files import write_json, write_parquet

@@ -23,7 +23,7 @@ import pandas as pd
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from sim import plots
+import sim.plots as plots
 from sim.config.errors import ConfigError
 from sim.config.schema import RunConfig
 from sim.config.validation import validate_run
