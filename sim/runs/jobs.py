@@ -53,11 +53,14 @@ def config_hash(cfg: RunConfig) -> str:
 
     Returns:
         16 hex digits of the SHA-256 of the config as sorted JSON, without
-        :data:`EXECUTION_ONLY_FIELDS`.
+        :data:`EXECUTION_ONLY_FIELDS`, nor ``batch_size`` unless adaptive replication is on
+        (a replicate does not depend on its batch; adaptive rounds add whole batches).
     """
     data = asdict(cfg)
     for name in EXECUTION_ONLY_FIELDS:
         data.pop(name, None)
+    if cfg.precision is None:
+        data.pop("batch_size", None)
     text = json.dumps(data, sort_keys=True, default=_plain, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -37,6 +37,14 @@ def test_config_hash_ignores_speed_settings_only(base: RunConfig) -> None:
     assert config_hash(base) == config_hash(compose_run_config())  # stable across compositions
 
 
+def test_batch_size_enters_the_hash_only_with_adaptive_replication(base: RunConfig) -> None:
+    # replicates do not depend on their batch (tested in runs/test_experiment.py) ...
+    assert config_hash(base) == config_hash(dataclasses.replace(base, batch_size=7))
+    # ... but adaptive rounds add whole batches, so there the batch size changes the total
+    adaptive = dataclasses.replace(base, precision=0.02)
+    assert config_hash(adaptive) != config_hash(dataclasses.replace(adaptive, batch_size=7))
+
+
 def _writes_summary(cfg: RunConfig, out_dir: Path) -> dict:
     (out_dir / "summary.json").write_text(json.dumps({"seed": cfg.seed}))
     return {"seed": cfg.seed}
