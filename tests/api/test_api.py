@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -235,6 +236,10 @@ def test_the_quickstart_notebook_runs_without_errors(
         nb, km=km, timeout=120, resources={"metadata": {"path": str(NOTEBOOK.parent)}}
     )
     client.execute()  # raises CellExecutionError on the first failing cell
+    # release the kernel client now, not at interpreter exit (when its __del__ would log to a
+    # closed stream)
+    del client, km
+    gc.collect()
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs), "no figure was drawn"
