@@ -43,6 +43,8 @@ class Leader(mesa.Agent):
         self.party = party
         world = cast(World, model)
         self.tracks = np.flatnonzero(world.at_track[party])
+        #: ``(T,)`` the party's tracks: where its stochastic shocks apply.
+        self.own_tracks = world.at_track[party].copy()
         #: ``(R, W, n)`` this leader's weekly uniforms for each shock kind.
         self.shock_uniforms: dict[EventKind, FloatArray] = {}
         #: ``(R, W)`` this leader's ratification uniforms, per track index.
@@ -82,17 +84,16 @@ class Leader(mesa.Agent):
         for event in world.compiled.scenario.politics.events:
             if event.week == week and event.party == self.spec.party:
                 self._issue(event.kind, everyone, event.weeks, self._tracks_mask(event.tracks))
-        mine = self._tracks_mask(())
         for kind, shock in world.shocks.items():
             fires = shock.fires(
                 self.shock_uniforms[kind][:, week], self.spec.hazards.get(kind, 0.0)
             )
             if fires.any():
-                self._issue(kind, fires, shock.default_weeks(), mine)
+                self._issue(kind, fires, shock.default_weeks(), self.own_tracks)
 
     def _tracks_mask(self, names: tuple[str, ...]) -> BoolArray:
         """``(T,)`` the party's tracks, limited to ``names`` if any are given."""
-        mask = self.world.at_track[self.party].copy()
+        mask = self.own_tracks.copy()
         if names:
             mask &= np.array([t.name in names for t in self.world.compiled.tracks])
         return mask

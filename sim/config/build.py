@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from sim.agents.strategies.base import Strategy
 from sim.config.errors import parse_date
-from sim.config.schema import ProtocolConfig, RunConfig, ScenarioConfig, leader_hazards
+from sim.config.schema import (
+    ProtocolConfig,
+    RunConfig,
+    ScenarioConfig,
+    leader_hazards,
+    track_parties,
+)
 from sim.config.strategies import build_strategy
 from sim.domain.scenario import (
     ConditionSpec,
@@ -28,13 +34,9 @@ PACKAGE_TRACK = "package"
 
 
 def _track_parties(sc: ScenarioConfig, track: str) -> tuple[str, str]:
-    """The two parties at a track (validated): those whose negotiators lead it, in party order."""
-    parties = [
-        p
-        for p in sc.parties
-        if any(track in n.tracks and n.party == p for n in sc.negotiators.values())
-    ]
-    return parties[0], parties[1]
+    """The two parties at a (validated, bilateral) track."""
+    first, second = track_parties(sc, track)
+    return first, second
 
 
 def resolve_tracks(sc: ScenarioConfig) -> tuple[Track, ...]:

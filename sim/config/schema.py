@@ -123,6 +123,15 @@ def leader_hazards(leader: LeaderConfig) -> dict[EventKind, float]:
     return {k: float(getattr(leader, f"{k.value}_hazard_per_week", 0.0)) for k in EventKind}
 
 
+def track_parties(scenario: ScenarioConfig, track: str) -> list[str]:
+    """The parties whose negotiators lead ``track``, in the scenario's party order."""
+    return [
+        p
+        for p in scenario.parties
+        if any(track in n.tracks and n.party == p for n in scenario.negotiators.values())
+    ]
+
+
 @dataclass
 class StakeholderConfig:
     """A domestic constituency (one Mesa agent).

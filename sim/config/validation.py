@@ -15,6 +15,7 @@ from sim.config.schema import (
     ScenarioConfig,
     Tactic,
     leader_hazards,
+    track_parties,
 )
 from sim.config.strategies import STRATEGIES
 
@@ -74,24 +75,13 @@ def validate_scenario(sc: ScenarioConfig) -> None:
             other = leads.setdefault((neg.party, t), nname)
             require(other == nname, f"{key}.tracks", t, f"already led for {neg.party} by {other}")
     if not sc.package_mode:
-        _validate_track_parties(sc, leads)
+        _validate_track_parties(sc)
 
 
-def track_parties(sc: ScenarioConfig) -> dict[str, list[str]]:
-    """The parties whose negotiators lead each track, in party order."""
-    return {
-        t: [
-            p
-            for p in sc.parties
-            if any(t in n.tracks and n.party == p for n in sc.negotiators.values())
-        ]
-        for t in sc.tracks
-    }
-
-
-def _validate_track_parties(sc: ScenarioConfig, leads: dict[tuple[str, str], str]) -> None:
+def _validate_track_parties(sc: ScenarioConfig) -> None:
     """Every track is bilateral: negotiators of exactly two parties lead it."""
-    for tname, parties in track_parties(sc).items():
+    for tname in sc.tracks:
+        parties = track_parties(sc, tname)
         key = f"scenario.tracks.{tname}"
         require(
             len(parties) <= 2,
