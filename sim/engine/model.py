@@ -265,9 +265,12 @@ class NegotiationModel(mesa.Model):
         t = self.state.week
         offer = a.propose(a.view(k, conditions, rows, b, t))
         made = a.can_commit(k, rows, offer)
-        accepted = made & b.respond(b.view(k, conditions, rows, a, t), offer)
+        # one view serves b's answer and its counter: its history is a view of the batch state,
+        # so it sees a's offer once recorded
+        b_view = b.view(k, conditions, rows, a, t)
+        accepted = made & b.respond(b_view, offer)
         self.state.offers[rows, k, a.party, t] = np.where(made, offer, -1)
-        counter = b.propose(b.view(k, conditions, rows, a, t))
+        counter = b.propose(b_view)
         countering = ~accepted & b.can_commit(k, rows, counter)
         # the first mover compares the counter with what it would offer next week (AC_next)
         answer = a.respond(a.view(k, conditions, rows, b, t + 1), counter)
