@@ -90,7 +90,15 @@ def synthetic_experiment(
     options = tuple(f"o{j}" for j in range(OPTIONS_PER_ISSUE))
     names = [f"issue_{i}" for i in range(n_issues)]
     issues = {
-        n: Issue(name=n, options=options, status_quo=options[-1], kind="tariff", rates={})
+        n: Issue(
+            name=n,
+            options=options,
+            status_quo=options[-1],
+            kind="tariff",
+            rates={},
+            trade_flow=0.0,
+            borne_by="",
+        )
         for n in names
     }
 
@@ -131,11 +139,14 @@ def synthetic_experiment(
         protocol=ProtocolSpec(
             first_mover="united_states",
             suspension_weeks=1,
-            escalation_reservation_shift=0.0,
+            escalation_rate_step=0.0,
             directive_time_boost=0.0,
             directive_weeks=1,
+            directive_ratification_bonus=0.0,
             max_pressure_drift=0.0,
             is_ratification_required=False,
+            delay_cost_scale=0.0,
+            delay_cost_horizon_years=1.0,
         ),
         strategies={
             "canada": TimeDependentStrategy(beta=5.0, kappa=0.0, offer_policy=nearest_offer),

@@ -144,7 +144,15 @@ def experiment_for(cfg: RunConfig) -> Experiment:
 
 def make_issue(name: str, options: tuple[str, ...], status_quo: str) -> Issue:
     """A domain issue with no tariff rates (for unit tests of the domain and strategies)."""
-    return Issue(name=name, options=options, status_quo=status_quo, kind="tariff", rates={})
+    return Issue(
+        name=name,
+        options=options,
+        status_quo=status_quo,
+        kind="tariff",
+        rates={},
+        trade_flow=0.0,
+        borne_by="",
+    )
 
 
 def make_party(name: str, weights: dict, values: dict, reservation_value: float) -> Party:

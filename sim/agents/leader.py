@@ -1,9 +1,13 @@
 """A head of government (Carney, Trump): issues shocks and ratifies deals on its party's tracks.
 
 Each week (:meth:`Leader.act`) a leader issues its scripted events of the week and, with its
-weekly hazard of each kind in :data:`~sim.engine.shocks.SHOCKS`, a stochastic shock. When its
-party's negotiators strike a tentative deal, it ratifies it with the Level II probability
-tabulated in :mod:`sim.domain.politics` (Putnam 1988).
+weekly hazard of each kind in :data:`~sim.engine.shocks.SHOCKS`, a stochastic shock; it reacts
+to provocations (its termination hazard rises in the week after one) and lets talks it
+terminated resume with its resumption hazard. When its party's negotiators strike a tentative
+deal, it ratifies it with the Level II probability of :mod:`sim.domain.politics` (Putnam 1988),
+its threshold raised by audience costs (each escalation its party suffered on the track makes a
+deal look like a concession under coercion) and lowered while its own directive to conclude
+quickly holds.
 
 Its random inputs are its own: one uniform per week for each shock kind
 (``shock.<kind>.<key>``) and for the ratification of each of its tracks
@@ -19,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.agents.world import World
+from sim.domain.politics import ratification_probability
 from sim.domain.scenario import EventKind, LeaderSpec
 from sim.engine.shocks import SHOCKS
 from sim.engine.streams import DrawBlock
@@ -83,13 +88,24 @@ class Leader(mesa.Agent):
         everyone = np.ones(world.state.n_replicates, dtype=bool)
         for event in world.compiled.scenario.politics.events:
             if event.week == week and event.party == self.spec.party:
-                self._issue(event.kind, everyone, event.weeks, self._tracks_mask(event.tracks))
+                tracks = self._tracks_mask(event.tracks)
+                self._issue(event.kind, everyone, event.weeks, tracks, event.rate_step)
         for kind, shock in world.shocks.items():
-            fires = shock.fires(
-                self.shock_uniforms[kind][:, week], self.spec.hazards.get(kind, 0.0)
-            )
+            uniforms = self.shock_uniforms[kind][:, week]
+            shock.carry_on(world.state, uniforms, self.party, self.spec.resumption_hazard)
+            fires = shock.fires(uniforms, self.hazard(kind))
             if fires.any():
-                self._issue(kind, fires, shock.default_weeks(), self.own_tracks)
+                self._issue(
+                    kind, fires, shock.default_weeks(), self.own_tracks, shock.default_size()
+                )
+
+    def hazard(self, kind: EventKind) -> float | FloatArray:
+        """This week's hazard of a shock kind: a termination's rises after a provocation."""
+        base = self.spec.hazards.get(kind, 0.0)
+        if kind is not EventKind.termination or self.spec.provocation_response == 0.0:
+            return base
+        provoked = self.world.state.provoked_last_week[:, self.party]
+        return base + self.spec.provocation_response * provoked
 
     def _tracks_mask(self, names: tuple[str, ...]) -> BoolArray:
         """``(T,)`` the party's tracks, limited to ``names`` if any are given."""
@@ -98,17 +114,32 @@ class Leader(mesa.Agent):
             mask &= np.array([t.name in names for t in self.world.compiled.tracks])
         return mask
 
-    def _issue(self, kind: EventKind, fires: BoolArray, weeks: int, tracks: BoolArray) -> None:
+    def _issue(
+        self, kind: EventKind, fires: BoolArray, weeks: int, tracks: BoolArray, size: float
+    ) -> None:
         world = self.world
-        world.shocks[kind].apply(world.state, fires, self.party, weeks, tracks)
+        world.shocks[kind].apply(world.state, fires, self.party, weeks, tracks, size)
         if world.tracer is not None:
             world.tracer.event(kind.value, fires, self.party, weeks)
 
-    def ratification_probability(self, track: int, outcome: IntArray) -> FloatArray:
-        """P(ratified at home) of each tentative deal (Level II, tabulated per outcome)."""
-        return self.world.politics.ratify_probability[track][self.party, outcome]
+    def ratification_probability(self, track: int, rows: IntArray, outcome: IntArray) -> FloatArray:
+        """P(ratified at home) of each tentative deal (batch positions ``rows``).
+
+        ``1 / (1 + exp(-k (V(x) - theta - a * n + b * d)))``: the tabulated margin ``V - theta``,
+        the audience cost ``a`` per escalation ``n`` the party suffered on the track, and the
+        directive bonus ``b`` while the leader's directive holds there (``d`` = 1).
+        """
+        world, state = self.world, self.world.state
+        margin = world.politics.ratify_margin[track][self.party, outcome]
+        suffered = state.escalations_suffered[rows, self.party, track]
+        directed = state.directive_until[rows, self.party, track] > state.week
+        shift = (
+            self.spec.audience_cost * suffered
+            - world.protocol.directive_ratification_bonus * directed
+        )
+        return ratification_probability(margin - shift, self.spec.sharpness)
 
     def ratify(self, track: int, rows: IntArray, outcome: IntArray) -> BoolArray:
         """Whether each tentative deal on ``track`` (batch positions ``rows``) is ratified."""
         uniforms = self.ratification_uniforms[track][rows, self.world.state.week]
-        return uniforms < self.ratification_probability(track, outcome)
+        return uniforms < self.ratification_probability(track, rows, outcome)

@@ -1,8 +1,11 @@
 """A chief negotiator (LeBlanc, Hillman, Lutnick, Greer): makes and answers offers on its tracks.
 
 The negotiator sees a read-only :class:`~sim.agents.strategies.base.TrackView` of a track (its
-utilities, its reservation values, the offers so far, its relative time, advanced while its
-leader's directive holds) and asks its strategy what to offer and whether to accept. It never
+utilities, its reservation values, the offers so far, its relative time, the cost of another week
+without a deal) and asks its strategy what to offer and whether to accept. Its relative time is
+advanced while its leader's directive holds and by the cost of delay it has borne: the share of
+the surplus it aimed for that the tariffs have already burnt (Faratin et al.'s resource-dependent
+tactic, with the surplus as the resource). It never
 commits to an outcome below its own reservation value: such an offer is withheld.
 """
 
@@ -21,6 +24,7 @@ from sim.domain.scenario import NegotiatorSpec
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
 
 
 class Negotiator(mesa.Agent):
@@ -68,26 +72,37 @@ class Negotiator(mesa.Agent):
             week: The round the answer is for (``week + 1`` when answering a counter-offer).
         """
         world, state = self.world, self.world.state
-        n_weeks = world.n_weeks
-        tau = min(week, n_weeks - 1) / max(n_weeks - 1, 1)
+        n_rounds = world.deadline_weeks
+        tau = min(week, n_rounds - 1) / max(n_rounds - 1, 1)
         directed = state.directive_until[rows, self.party, track] > state.week
         boost = world.protocol.directive_time_boost * directed
+        table = world.politics.restricted[track][conditions]
+        reservation = state.reservation[rows, self.party, track]
+        burnt = self._surplus_burnt(table.sorted_desc[self.party, 0], reservation, rows, track)
         key = (track, conditions, self.party, opponent.party)
         return TrackView(
-            track=world.politics.restricted[track][conditions],
+            track=table,
             me=self.party,
             opponent=opponent.party,
             round=week,
-            n_rounds=n_weeks,
-            time=np.minimum(tau + boost, 1.0),
-            reservation=state.reservation[rows, self.party, track],
+            n_rounds=n_rounds,
+            time=np.minimum(tau + boost + burnt, 1.0),
+            reservation=reservation,
             pareto_table=world.politics.pareto[key],
             history=state.offers[:, track, :, : state.week + 1],
             replicates=rows,
             discount=self.discount,
             opponent_discount=opponent.discount,
             week=state.week,
+            delay_cost=state.weekly_cost[rows, self.party, track],
         )
+
+    def _surplus_burnt(
+        self, best: float, reservation: FloatArray, rows: IntArray, track: int
+    ) -> FloatArray:
+        """``C / (u_max - rv)``: the share of the hoped-for surplus the delay has cost so far."""
+        cost = self.world.state.delay_cost[rows, self.party, track]
+        return cost / np.maximum(best - reservation, 1e-9)
 
     def propose(self, view: TrackView) -> IntArray:
         """This round's offer, per replicate (the strategy decides)."""

@@ -4,6 +4,10 @@ Its mobilisation ``s ~ U(0.5, 1.5)`` (mean 1) is drawn once per replicate from i
 ``stakeholder.<key>``; each week it moves its government's reservation value on every open track
 it has a stake in by ``sign * pressure_per_week * influence * s`` (``sign`` -1 for stance
 ``deal``, +1 for ``hold``). The model bounds the cumulative drift (``max_pressure_drift``).
+
+A stakeholder with a ``provocation_hazard`` (a provincial government's campaign, say) provokes
+the leader of the party it ``provokes`` in any week with that probability while talks are open
+(one uniform per week from block ``provocation.<key>``); the leader reacts the next week.
 """
 
 from __future__ import annotations
@@ -43,10 +47,24 @@ class Stakeholder(mesa.Agent):
         self.strength = np.ones(0)
         #: ``(R, T)`` its weekly push on its government's reservation values.
         self.push = np.zeros((0, stake.size))
+        world = cast(World, model)
+        #: Party index of the leader it provokes (-1: none).
+        self.target = world.compiled.party_index(spec.provokes) if spec.provokes else -1
+        #: ``(R, W)`` its weekly provocation uniforms (only if it provokes).
+        self.provocation_uniforms = np.zeros((0, 0))
+
+    @property
+    def provokes(self) -> bool:
+        """Whether it ever provokes the other side's leader."""
+        return self.target >= 0 and self.spec.provocation_hazard > 0
 
     def draw_blocks(self) -> list[DrawBlock]:
-        """One uniform per replicate: its mobilisation."""
-        return [DrawBlock(f"stakeholder.{self.spec.key}", (1,))]
+        """One uniform per replicate (its mobilisation), and one per week if it provokes."""
+        blocks = [DrawBlock(f"stakeholder.{self.spec.key}", (1,))]
+        if self.provokes:
+            n_weeks = cast(World, self.model).n_weeks
+            blocks.append(DrawBlock(f"provocation.{self.spec.key}", (n_weeks,)))
+        return blocks
 
     def receive_draws(self, draws: dict[str, FloatArray]) -> None:
         """Fix its mobilisation and weekly push for the batch."""
@@ -54,8 +72,17 @@ class Stakeholder(mesa.Agent):
         sign = -1.0 if self.spec.stance is Stance.deal else 1.0
         rate = sign * self.spec.pressure_per_week * self.spec.influence
         self.push = rate * self.strength[:, None] * self.stake[None, :]
+        if self.provokes:
+            self.provocation_uniforms = draws[f"provocation.{self.spec.key}"]
 
     def act(self) -> None:
         """Press on the tracks still open (the model bounds the cumulative drift)."""
-        state = cast(World, self.model).state
+        world = cast(World, self.model)
+        state = world.state
         state.pressure_drift[:, self.party, :] += self.push * state.is_open
+        if self.provokes:
+            u = self.provocation_uniforms[:, state.week]
+            provoking = (u < self.spec.provocation_hazard) & state.is_open.any(axis=1)
+            state.provoked[:, self.target] |= provoking
+            if world.tracer is not None:
+                world.tracer.event("provocation", provoking, self.party, 1)

@@ -33,5 +33,10 @@ class World(Protocol):
 
     @property
     def n_weeks(self) -> int:
-        """Rounds until the deadline."""
+        """Weeks simulated (to the last review)."""
+        ...
+
+    @property
+    def deadline_weeks(self) -> int:
+        """Rounds until the deadline: the negotiators' clock."""
         ...

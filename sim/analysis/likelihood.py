@@ -70,3 +70,39 @@ def deal_likelihoods(outcomes: pd.DataFrame, confidence: float = 0.95) -> pd.Dat
     last_week = outcomes.groupby("replicate")["agreement_week"].max().where(all_agreed)
     rows.append(_track_row(ALL_TRACKS, all_agreed.to_numpy(), last_week, confidence))
     return pd.DataFrame(rows)
+
+
+def likelihoods_by_horizon(
+    outcomes: pd.DataFrame, horizons: list[tuple[str, int]], confidence: float = 0.95
+) -> pd.DataFrame:
+    """Deal likelihood per track (and for every track) by each horizon, with intervals.
+
+    Args:
+        outcomes: The outcome table.
+        horizons: ``(label, weeks)`` pairs: a deal counts by a horizon if it was ratified in one
+            of its first ``weeks`` weeks (week index < ``weeks``).
+        confidence: Confidence level of the intervals.
+
+    Returns:
+        One row per (track, horizon), tracks in table order then ``all_tracks``.
+    """
+    rows = []
+    week = outcomes["agreement_week"].astype("Float64").fillna(np.inf).to_numpy(dtype=float)
+    for label, weeks in horizons:
+        by = outcomes.assign(_by=week < weeks)
+        groups = [(str(n), g["_by"].to_numpy()) for n, g in by.groupby("track", observed=True)]
+        groups.append((ALL_TRACKS, by.groupby("replicate")["_by"].all().to_numpy()))
+        for name, agreed in groups:
+            n, k = int(agreed.size), int(agreed.sum())
+            low, high = proportion_interval(k, n, confidence)
+            rows.append(
+                {
+                    "track": name,
+                    "horizon": label,
+                    "weeks": int(weeks),
+                    "deal_likelihood": k / n if n else float("nan"),
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
+    return pd.DataFrame(rows)

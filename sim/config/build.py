@@ -8,6 +8,7 @@ from __future__ import annotations
 from sim.agents.strategies.base import Strategy
 from sim.config.errors import parse_date
 from sim.config.schema import (
+    EventConfig,
     ProtocolConfig,
     RunConfig,
     ScenarioConfig,
@@ -24,6 +25,7 @@ from sim.domain.scenario import (
     Party,
     Politics,
     ProtocolSpec,
+    ReviewSpec,
     Scenario,
     ScriptedEvent,
     StakeholderSpec,
@@ -76,7 +78,12 @@ def _negotiators(sc: ScenarioConfig) -> tuple[NegotiatorSpec, ...]:
     return tuple(leads.values())
 
 
-def build_politics(sc: ScenarioConfig) -> Politics:
+def _rate_step(ev: EventConfig, protocol: ProtocolConfig) -> float:
+    """An escalation's rate step: its own, else the protocol's."""
+    return protocol.escalation_rate_step if ev.rate_step is None else ev.rate_step
+
+
+def build_politics(sc: ScenarioConfig, protocol: ProtocolConfig) -> Politics:
     """Leaders, stakeholders, coordinators, conditions and dated events as domain objects."""
     start = parse_date("scenario.start_date", sc.start_date)
     return Politics(
@@ -98,6 +105,9 @@ def build_politics(sc: ScenarioConfig) -> Politics:
                 threshold_premium=ld.ratification_threshold_premium,
                 sharpness=ld.ratification_sharpness,
                 hazards=leader_hazards(ld),
+                provocation_response=ld.provocation_response,
+                resumption_hazard=ld.resumption_hazard_per_week,
+                audience_cost=ld.audience_cost_per_escalation,
             )
             for key, ld in sc.leaders.items()
         ),
@@ -111,6 +121,8 @@ def build_politics(sc: ScenarioConfig) -> Politics:
                 pressure_per_week=st.pressure_per_week,
                 weights=dict(st.weights),
                 values={i: dict(v) for i, v in st.values.items() if i in st.weights},
+                provocation_hazard=st.provocation_hazard_per_week,
+                provokes=st.provokes,
             )
             for key, st in sc.stakeholders.items()
         ),
@@ -127,13 +139,26 @@ def build_politics(sc: ScenarioConfig) -> Politics:
                 party=ev.party,
                 weeks=ev.weeks,
                 tracks=tuple(PACKAGE_TRACK if sc.package_mode else t for t in ev.tracks),
+                rate_step=_rate_step(ev, protocol),
             )
             for ev in sc.events
         ),
     )
 
 
-def build_scenario(sc: ScenarioConfig) -> Scenario:
+def build_review(sc: ScenarioConfig) -> ReviewSpec:
+    """The calendar after the deadline."""
+    r = sc.review
+    return ReviewSpec(
+        annual_reviews=r.annual_reviews,
+        end_probability=r.end_probability,
+        confirm_probability=r.confirm_probability,
+        deadline_spread_weeks=r.deadline_spread_weeks,
+        meeting_interval_weeks=r.meeting_interval_weeks,
+    )
+
+
+def build_scenario(sc: ScenarioConfig, protocol: ProtocolConfig) -> Scenario:
     """Build the domain scenario (with its political layer) from its validated config."""
     issues = {
         name: Issue(
@@ -142,6 +167,8 @@ def build_scenario(sc: ScenarioConfig) -> Scenario:
             status_quo=i.status_quo,
             kind=i.kind.value,
             rates=dict(i.rates),
+            trade_flow=i.trade_flow,
+            borne_by=i.borne_by,
         )
         for name, i in sc.issues.items()
     }
@@ -165,7 +192,8 @@ def build_scenario(sc: ScenarioConfig) -> Scenario:
         issues=issues,
         tracks=resolve_tracks(sc),
         negotiators=_negotiators(sc),
-        politics=build_politics(sc),
+        politics=build_politics(sc, protocol),
+        review=build_review(sc),
     )
 
 
@@ -174,11 +202,14 @@ def build_protocol(p: ProtocolConfig) -> ProtocolSpec:
     return ProtocolSpec(
         first_mover=p.first_mover,
         suspension_weeks=p.suspension_weeks,
-        escalation_reservation_shift=p.escalation_reservation_shift,
+        escalation_rate_step=p.escalation_rate_step,
         directive_time_boost=p.directive_time_boost,
         directive_weeks=p.directive_weeks,
+        directive_ratification_bonus=p.directive_ratification_bonus,
         max_pressure_drift=p.max_pressure_drift,
         is_ratification_required=p.ratification,
+        delay_cost_scale=p.delay_cost_scale,
+        delay_cost_horizon_years=p.delay_cost_horizon_years,
     )
 
 

@@ -103,6 +103,13 @@ class LeaderConfig:
         suspension_hazard_per_week: Weekly probability the leader suspends all talks.
         escalation_hazard_per_week: Weekly probability the leader escalates tariffs.
         directive_hazard_per_week: Weekly probability the leader orders its side to move quickly.
+        termination_hazard_per_week: Weekly probability the leader terminates the talks
+            unprovoked (they stay off until they resume, possibly for good).
+        provocation_response: Added to the termination hazard in the week after the other
+            side's Level II actors provoked the leader (state-dependent hazard).
+        resumption_hazard_per_week: Weekly probability that talks the leader terminated resume.
+        audience_cost_per_escalation: Added to the leader's ratification threshold per
+            escalation its party suffered on the track (a deal under coercion costs at home).
     """
 
     name: str = MISSING
@@ -113,6 +120,10 @@ class LeaderConfig:
     suspension_hazard_per_week: float = 0.0
     escalation_hazard_per_week: float = 0.0
     directive_hazard_per_week: float = 0.0
+    termination_hazard_per_week: float = 0.0
+    provocation_response: float = 0.0
+    resumption_hazard_per_week: float = 0.0
+    audience_cost_per_escalation: float = 0.0
 
 
 def leader_hazards(leader: LeaderConfig) -> dict[EventKind, float]:
@@ -145,6 +156,9 @@ class StakeholderConfig:
         pressure_per_week: Reservation-value drift per week at influence 1 (>= 0).
         weights: Issues it cares about (>= 0); tracks with none of them are not its business.
         values: Its value (0..1) of every option of each issue it weights.
+        provocation_hazard_per_week: Weekly probability it publicly provokes the leader of the
+            party ``provokes`` (e.g. a provincial advertising campaign).
+        provokes: The party whose leader its provocations target (needed if the hazard > 0).
     """
 
     name: str = MISSING
@@ -154,6 +168,8 @@ class StakeholderConfig:
     pressure_per_week: float = 0.0
     weights: dict[str, float] = field(default_factory=dict)
     values: dict[str, dict[str, float]] = field(default_factory=dict)
+    provocation_hazard_per_week: float = 0.0
+    provokes: str = ""
 
 
 @dataclass
@@ -178,10 +194,13 @@ class EventConfig:
 
     Attributes:
         date: ISO date (must fall within the talks).
-        kind: suspension, escalation or directive.
+        kind: suspension, escalation, directive or termination.
         party: The party whose leader acts.
-        weeks: Duration of a suspension or directive.
-        tracks: Tracks a directive applies to (empty = all).
+        weeks: Duration of a suspension or directive; for a termination, the weeks before the
+            talks may resume (then the leader's resumption hazard applies).
+        tracks: Tracks it applies to (empty = all of the party's tracks).
+        rate_step: An escalation's rise of the tariffs in force (fraction); ``None``: the
+            protocol's ``escalation_rate_step``.
         description: Free text with the source.
     """
 
@@ -190,6 +209,7 @@ class EventConfig:
     party: str = MISSING
     weeks: int = 1
     tracks: list[str] = field(default_factory=list)
+    rate_step: float | None = None
     description: str = ""
 
 
@@ -203,6 +223,9 @@ class IssueConfig:
         kind: Tariff, counter-tariff or concession.
         rates: Optional effective tariff rate per option (fraction), for reporting final tariffs.
         requires: Conditions an option needs before it can be offered or accepted.
+        trade_flow: Trade the tariff applies to, C$ B a year (> 0 makes its cost accrue
+            every week without a deal; needs ``borne_by`` and ``rates``).
+        borne_by: The party whose exporters pay it.
         description: Free text, shown in docs and plots.
     """
 
@@ -211,6 +234,8 @@ class IssueConfig:
     kind: IssueKind = IssueKind.tariff
     rates: dict[str, float] = field(default_factory=dict)
     requires: dict[str, list[str]] = field(default_factory=dict)
+    trade_flow: float = 0.0
+    borne_by: str = ""
     description: str = ""
 
 
@@ -264,6 +289,26 @@ class NegotiatorActorConfig:
 
 
 @dataclass
+class ReviewConfig:
+    """What follows the deadline (USMCA Art. 34.7, SCENARIO.md A5; see ``ReviewSpec``).
+
+    Attributes:
+        annual_reviews: Annual reviews after the deadline's review (0: the deadline ends it).
+        end_probability: P(the talks end for good) at each review, in [0, 1].
+        confirm_probability: P(the review is confirmed, which ends the talks), in [0, 1].
+        deadline_spread_weeks: Half-width of a uniform spread of the first review's week per
+            replicate (0: a certain deadline).
+        meeting_interval_weeks: Weeks between rounds after the deadline (>= 1).
+    """
+
+    annual_reviews: int = 0
+    end_probability: float = 0.0
+    confirm_probability: float = 0.0
+    deadline_spread_weeks: int = 0
+    meeting_interval_weeks: int = 1
+
+
+@dataclass
 class ScenarioConfig:
     """A negotiation scenario: parties, issues, tracks, actors, conditions, events, calendar.
 
@@ -283,6 +328,7 @@ class ScenarioConfig:
     coordinators: dict[str, CoordinatorConfig] = field(default_factory=dict)
     conditions: dict[str, ConditionConfig] = field(default_factory=dict)
     events: list[EventConfig] = field(default_factory=list)
+    review: ReviewConfig = field(default_factory=ReviewConfig)
     linkage: bool = True
     package_mode: bool = False
     description: str = ""
@@ -298,26 +344,40 @@ class ProtocolConfig:
     Attributes:
         first_mover: Party that makes the first offer of every week on every track it is at.
         suspension_weeks: Length in weeks of a leader's stochastic suspension of the talks.
-        escalation_reservation_shift: Drop of the other party's reservation value per escalation
-            (its status quo worsens), in utility units; assumption: each escalation (e.g. IEEPA
-            25 -> 35 %, S3) lowers Canada's walk-away point by 5 % of its utility range.
+        escalation_rate_step: Rise of the escalating party's tariffs in force on the other
+            party's trade per escalation (fraction): S3, the IEEPA rate 25 -> 35 % on 1 Aug 2025.
+            It worsens the other party's status quo (its reservation value falls) and raises its
+            cost of delay.
         directive_time_boost: A directive advances its side's relative time by this much, so it
             concedes faster; assumption: "conclude quickly" (7 Oct 2025, S52) puts a side 15 % of
             the talks' time ahead on its concession curve.
         directive_weeks: Length in weeks of a stochastic directive (assumption).
+        directive_ratification_bonus: While a directive holds on a track, its leader's
+            ratification threshold there is lower by this much; assumption: a leader who ordered
+            a quick deal in public has committed to selling it at home.
         max_pressure_drift: Bound on the cumulative stakeholder drift of a reservation value;
             assumption: lobbying moves a mandate by at most 0.1 utility.
         ratification: Whether tentative deals need ratification at home (two-level game, Putnam
             1988, SCENARIO.md B4, S53).
+        delay_cost_scale: Multiplier of the weekly cost of the tariffs in force on a track with
+            no deal (0 switches costly delay off; docs/model.md derives the cost from
+            SCENARIO.md A1 rates and A3 flows).
+        delay_cost_horizon_years: Years over which a deal's value accrues; a week at the status
+            quo costs ``1 / (52 * years)`` of the value of full tariff relief. Assumption: 3.25,
+            to the end of the U.S. presidential term (20 Jan 2029), since s.232 relief is a
+            proclamation a successor may revisit.
     """
 
     first_mover: str = MISSING
     suspension_weeks: int = 2
-    escalation_reservation_shift: float = 0.05
+    escalation_rate_step: float = 0.10
     directive_time_boost: float = 0.15
     directive_weeks: int = 6
+    directive_ratification_bonus: float = 0.05
     max_pressure_drift: float = 0.1
     ratification: bool = True
+    delay_cost_scale: float = 1.0
+    delay_cost_horizon_years: float = 3.25
 
 
 @dataclass

@@ -54,6 +54,8 @@ def validate_scenario(sc: ScenarioConfig) -> None:
     require(len(sc.parties) >= 2, "scenario.parties", list(sc.parties), "need >= 2 parties")
     for name, issue in sc.issues.items():
         _validate_issue(f"scenario.issues.{name}", issue)
+        _validate_trade_flow(f"scenario.issues.{name}", issue, sc)
+    _validate_review(sc)
     for pname, party in sc.parties.items():
         _validate_party(f"scenario.parties.{pname}", party, sc)
     for tname, track in sc.tracks.items():
@@ -110,6 +112,60 @@ def _validate_issue(key: str, issue: IssueConfig) -> None:
         require(rate >= 0.0, f"{key}.rates.{opt}", rate, "must be >= 0")
 
 
+def _validate_trade_flow(key: str, issue: IssueConfig, sc: ScenarioConfig) -> None:
+    """A cost-bearing tariff names who pays it and has a rate for its status quo and relief."""
+    flow = issue.trade_flow
+    require(math.isfinite(flow) and flow >= 0, f"{key}.trade_flow", flow, "must be >= 0")
+    if flow == 0:
+        return
+    require(
+        issue.borne_by in sc.parties,
+        f"{key}.borne_by",
+        issue.borne_by,
+        f"a tariff with a trade_flow needs the paying party, one of {sorted(sc.parties)}",
+    )
+    require(
+        set(issue.rates) == set(issue.options),
+        f"{key}.rates",
+        sorted(issue.rates),
+        f"a tariff with a trade_flow needs a rate for every option {issue.options}",
+    )
+    lowest = min(issue.rates.values())
+    require(
+        issue.rates[issue.status_quo] > lowest,
+        f"{key}.rates.{issue.status_quo}",
+        issue.rates[issue.status_quo],
+        f"the status quo rate must exceed the lowest rate {lowest} (else there is no cost)",
+    )
+
+
+def _validate_review(sc: ScenarioConfig) -> None:
+    r, k = sc.review, "scenario.review"
+    require(0 <= r.annual_reviews <= 10, f"{k}.annual_reviews", r.annual_reviews, "in 0..10")
+    check_unit(f"{k}.end_probability", r.end_probability)
+    check_unit(f"{k}.confirm_probability", r.confirm_probability)
+    require(
+        r.end_probability + r.confirm_probability <= 1.0,
+        f"{k}.confirm_probability",
+        r.confirm_probability,
+        f"end_probability + confirm_probability must be <= 1 (end_probability={r.end_probability})",
+    )
+    start = parse_date("scenario.start_date", sc.start_date)
+    weeks = math.ceil((parse_date("scenario.deadline", sc.deadline) - start).days / 7)
+    require(
+        0 <= r.deadline_spread_weeks < min(weeks, 26),
+        f"{k}.deadline_spread_weeks",
+        r.deadline_spread_weeks,
+        f"must be in [0, {min(weeks, 26)}) (the weeks to the deadline, at most half a year)",
+    )
+    require(
+        1 <= r.meeting_interval_weeks <= 52,
+        f"{k}.meeting_interval_weeks",
+        r.meeting_interval_weeks,
+        "in 1..52",
+    )
+
+
 def _validate_party(key: str, party: PartyConfig, sc: ScenarioConfig) -> None:
     check_unit(f"{key}.reservation_value", party.reservation_value)
     spread = party.reservation_value_spread
@@ -142,9 +198,22 @@ def validate_protocol(p: ProtocolConfig, sc: ScenarioConfig) -> None:
     )
     require(p.suspension_weeks >= 1, "protocol.suspension_weeks", p.suspension_weeks, ">= 1")
     require(p.directive_weeks >= 1, "protocol.directive_weeks", p.directive_weeks, ">= 1")
-    check_unit("protocol.escalation_reservation_shift", p.escalation_reservation_shift)
+    check_unit("protocol.escalation_rate_step", p.escalation_rate_step)
     check_unit("protocol.directive_time_boost", p.directive_time_boost)
+    check_unit("protocol.directive_ratification_bonus", p.directive_ratification_bonus)
     check_unit("protocol.max_pressure_drift", p.max_pressure_drift)
+    require(
+        math.isfinite(p.delay_cost_scale) and 0 <= p.delay_cost_scale <= 100,
+        "protocol.delay_cost_scale",
+        p.delay_cost_scale,
+        "must be in [0, 100] (0: no cost of delay)",
+    )
+    require(
+        math.isfinite(p.delay_cost_horizon_years) and 0.25 <= p.delay_cost_horizon_years <= 50,
+        "protocol.delay_cost_horizon_years",
+        p.delay_cost_horizon_years,
+        "must be in [0.25, 50] years",
+    )
 
 
 def validate_negotiators(negs: dict[str, NegotiatorConfig], sc: ScenarioConfig) -> None:
@@ -222,11 +291,22 @@ def validate_politics(sc: ScenarioConfig) -> None:
         )
         for kind, hazard in leader_hazards(ld).items():
             check_unit(f"{k}.{kind.value}_hazard_per_week", hazard)
+        check_unit(f"{k}.provocation_response", ld.provocation_response)
+        check_unit(f"{k}.resumption_hazard_per_week", ld.resumption_hazard_per_week)
+        check_unit(f"{k}.audience_cost_per_escalation", ld.audience_cost_per_escalation)
     for key, st in sc.stakeholders.items():
         k = f"scenario.stakeholders.{key}"
         require(st.party in sc.parties, f"{k}.party", st.party, f"one of {parties}")
         require(st.influence >= 0, f"{k}.influence", st.influence, "must be >= 0")
         check_unit(f"{k}.pressure_per_week", st.pressure_per_week)
+        check_unit(f"{k}.provocation_hazard_per_week", st.provocation_hazard_per_week)
+        if st.provocation_hazard_per_week > 0 or st.provokes:
+            require(
+                st.provokes in sc.parties and st.provokes != st.party,
+                f"{k}.provokes",
+                st.provokes,
+                f"the party it provokes, one of {sorted(set(sc.parties) - {st.party})}",
+            )
         for iname, w in st.weights.items():
             require(
                 iname in sc.issues, f"{k}.weights", iname, f"unknown issue; {sorted(sc.issues)}"
@@ -269,5 +349,7 @@ def validate_politics(sc: ScenarioConfig) -> None:
             ev.party in seen_leader, f"{k}.party", ev.party, "the party's leader issues it: add one"
         )
         require(ev.weeks >= 1, f"{k}.weeks", ev.weeks, "must be >= 1")
+        if ev.rate_step is not None:
+            check_unit(f"{k}.rate_step", ev.rate_step)
         for t in ev.tracks:
             require(t in sc.tracks, f"{k}.tracks", t, f"unknown track; {sorted(sc.tracks)}")

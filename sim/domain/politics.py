@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from sim.domain.outcome_space import CompiledScenario, CompiledTrack, track_utilities
 from sim.domain.scenario import Issue, Party, Politics, Scenario, StakeholderSpec, Track
+from sim.domain.tariffs import TariffTables, compile_tariffs
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -37,6 +38,10 @@ class CompiledPolitics:
 
     Attributes:
         ratify_probability: Per track, ``(n_parties, n_outcomes)`` P(ratified at home).
+        ratify_margin: Per track, ``(n_parties, n_outcomes)`` ``V(x) - theta`` (``inf`` for a
+            party that does not ratify), so a shifted threshold needs no new table.
+        sharpness: ``(n_parties,)`` ``k`` of each party's leader (1 where there is none).
+        tariffs: What the tariffs in force cost each party (:mod:`sim.domain.tariffs`).
         stake: ``(n_stakeholders, n_tracks)`` whether a stakeholder has a stake in a track.
         track_conditions: Per track, indices of the conditions its options may require.
         restricted: Per track, the offer tables for each bitmask over ``track_conditions``.
@@ -45,6 +50,9 @@ class CompiledPolitics:
     """
 
     ratify_probability: tuple[FloatArray, ...]
+    ratify_margin: tuple[FloatArray, ...]
+    sharpness: FloatArray
+    tariffs: TariffTables
     stake: BoolArray
     track_conditions: tuple[tuple[int, ...], ...]
     restricted: tuple[tuple[CompiledTrack, ...], ...]
@@ -80,7 +88,33 @@ def constituency_values(
     return np.asarray(sum(a * u for a, u in groups) / total, dtype=np.float64)
 
 
+def ratification_probability(margin: FloatArray, sharpness: FloatArray | float) -> FloatArray:
+    """The logistic ``1 / (1 + exp(-k * margin))`` (1 where the margin is infinite)."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-sharpness * margin))
+
+
 def ratification_table(
+    compiled: CompiledScenario, stake: BoolArray, k: int, is_required: bool = True
+) -> FloatArray:
+    """``(n_parties, n_outcomes)`` probability that each party ratifies each outcome of track k."""
+    sharp = leader_sharpness(compiled.scenario)
+    return ratification_probability(
+        ratification_margin(compiled, stake, k, is_required), sharp[:, None]
+    )
+
+
+def leader_sharpness(scenario: Scenario) -> FloatArray:
+    """``(n_parties,)`` the sharpness ``k`` of each party's leader (1.0 for a party without one)."""
+    out = np.ones(len(scenario.parties))
+    for p, party in enumerate(scenario.parties):
+        leader = scenario.politics.leader_of(party.name)
+        if leader is not None:
+            out[p] = leader.sharpness
+    return out
+
+
+def ratification_margin(
     compiled: CompiledScenario, stake: BoolArray, k: int, is_required: bool = True
 ) -> FloatArray:
     """``(n_parties, n_outcomes)`` probability that each party ratifies each outcome of track k.
@@ -88,15 +122,16 @@ def ratification_table(
     ``V(x) = lam * u_party(x) + (1 - lam) * c(x)`` with ``c`` the constituencies' mean utility, and
     ``theta = lam * rv + (1 - lam) * c(status quo) + premium``: the leader measures a deal against
     the party's mandate (its mean reservation value), constituencies against the status quo.
-    Only the leaders of the two parties at the track ratify it; every other row is 1, as is the
-    row of a party without a leader, and every row when ratification is not required.
+    Returns ``V(x) - theta``. Only the leaders of the two parties at the track ratify it; every
+    other row is ``inf`` (certain), as is the row of a party without a leader, and every row when
+    ratification is not required.
     """
     scenario, track = compiled.scenario, compiled.tracks[k]
     rows = []
     for p, party in enumerate(scenario.parties):
         leader = scenario.politics.leader_of(party.name)
         if leader is None or not is_required or p not in track.parties:
-            rows.append(np.ones(track.n_outcomes))
+            rows.append(np.full(track.n_outcomes, np.inf))
             continue
         lam = leader.own_weight
         own, rv = track.utilities[p], compiled.reservation_mean[p, k]
@@ -105,7 +140,7 @@ def ratification_table(
             lam, constituency = 1.0, own
         v = lam * own + (1.0 - lam) * constituency
         theta = lam * rv + (1.0 - lam) * constituency[track.status_quo] + leader.threshold_premium
-        rows.append(1.0 / (1.0 + np.exp(-leader.sharpness * (v - theta))))
+        rows.append(v - theta)
     return np.stack(rows)
 
 
@@ -164,9 +199,12 @@ def compile_politics(
     scenario, tracks = compiled.scenario, compiled.tracks
     pol = scenario.politics
     stake = stake_matrix(pol, scenario.tracks)
-    ratify = tuple(
-        ratification_table(compiled, stake, k, is_ratification_required) for k in range(len(tracks))
+    margin = tuple(
+        ratification_margin(compiled, stake, k, is_ratification_required)
+        for k in range(len(tracks))
     )
+    sharpness = leader_sharpness(scenario)
+    ratify = tuple(ratification_probability(m, sharpness[:, None]) for m in margin)
     cond_index = {c.name: i for i, c in enumerate(pol.conditions)}
     track_conditions, restricted = [], []
     for track in tracks:
@@ -194,6 +232,9 @@ def compile_politics(
     }
     return CompiledPolitics(
         ratify_probability=ratify,
+        ratify_margin=margin,
+        sharpness=sharpness,
+        tariffs=compile_tariffs(compiled),
         stake=stake,
         track_conditions=tuple(track_conditions),
         restricted=tuple(restricted),

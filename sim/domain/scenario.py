@@ -23,6 +23,7 @@ class EventKind(Enum):
     suspension = "suspension"
     escalation = "escalation"
     directive = "directive"
+    termination = "termination"
 
 
 class Stance(Enum):
@@ -41,6 +42,10 @@ class Issue:
     status_quo: str
     kind: str
     rates: dict[str, float]
+    #: Trade the tariff applies to (C$ B a year; 0: not a cost-bearing tariff).
+    trade_flow: float
+    #: Party whose exporters pay the tariff ("" if none).
+    borne_by: str
 
     @property
     def status_quo_index(self) -> int:
@@ -119,6 +124,11 @@ class LeaderSpec:
         threshold_premium: Added to the ratification threshold.
         sharpness: ``k`` of the logistic ratification probability.
         hazards: Weekly probability of each shock kind the leader may issue.
+        provocation_response: Added to the termination hazard in a week after the other side's
+            Level II actors provoked the leader.
+        resumption_hazard: Weekly probability that talks the leader terminated resume.
+        audience_cost: Added to the ratification threshold per escalation the party suffered
+            on the track (concessions under coercion cost at home).
     """
 
     key: str
@@ -128,6 +138,9 @@ class LeaderSpec:
     threshold_premium: float
     sharpness: float
     hazards: dict[EventKind, float]
+    provocation_response: float
+    resumption_hazard: float
+    audience_cost: float
 
 
 @dataclass(frozen=True)
@@ -146,6 +159,10 @@ class StakeholderSpec:
     pressure_per_week: float
     weights: dict[str, float]
     values: dict[str, dict[str, float]]
+    #: Weekly probability of a public provocation of the party ``provokes`` (e.g. a campaign).
+    provocation_hazard: float
+    #: The party whose leader its provocations target ("" if none).
+    provokes: str
 
 
 @dataclass(frozen=True)
@@ -166,7 +183,8 @@ class CoordinatorSpec:
 class ScriptedEvent:
     """A shock a party's leader issues in a given week (from a date in config).
 
-    ``tracks`` limits it to some of the party's tracks (empty: all of them).
+    ``tracks`` limits it to some of the party's tracks (empty: all of them); ``rate_step`` is an
+    escalation's rise of the tariffs in force (fraction), ignored by the other kinds.
     """
 
     week: int
@@ -174,6 +192,7 @@ class ScriptedEvent:
     party: str
     weeks: int
     tracks: tuple[str, ...]
+    rate_step: float
 
 
 @dataclass(frozen=True)
@@ -183,20 +202,26 @@ class ProtocolSpec:
     Attributes:
         first_mover: Party that offers first each week on the tracks it is at.
         suspension_weeks: Length of a stochastic suspension.
-        escalation_reservation_shift: Drop of a target party's reservation value per escalation.
+        escalation_rate_step: Rise of the tariffs in force per stochastic escalation (fraction).
         directive_time_boost: A directive advances the party's relative time (faster concession).
         directive_weeks: Length of a stochastic directive.
+        directive_ratification_bonus: A directive lowers its leader's ratification threshold.
         max_pressure_drift: Bound on the cumulative stakeholder drift of a reservation value.
         is_ratification_required: Whether tentative deals need ratification at home.
+        delay_cost_scale: Multiplier of the weekly cost of the tariffs in force (0: no cost).
+        delay_cost_horizon_years: Years over which a deal's value accrues (scales the cost).
     """
 
     first_mover: str
     suspension_weeks: int
-    escalation_reservation_shift: float
+    escalation_rate_step: float
     directive_time_boost: float
     directive_weeks: int
+    directive_ratification_bonus: float
     max_pressure_drift: float
     is_ratification_required: bool
+    delay_cost_scale: float
+    delay_cost_horizon_years: float
 
 
 @dataclass(frozen=True)
@@ -221,6 +246,41 @@ NO_POLITICS = Politics(
 
 
 @dataclass(frozen=True)
+class ReviewSpec:
+    """The calendar after the deadline: the USMCA joint review and the annual reviews after it.
+
+    Under Art. 34.7 (SCENARIO.md A5) a review without confirmation is followed by a review every
+    year. At each review the talks end for good with ``end_probability`` (a withdrawal notice, a
+    party walking away) or because the review is confirmed (``confirm_probability``); otherwise
+    they go on, meeting every ``meeting_interval_weeks``, until the next review. After the last
+    one the simulation stops. ``deadline_spread_weeks`` makes the first review's decisive week
+    uniform in ``deadline +- spread`` per replicate (a deadline known only in distribution).
+
+    Attributes:
+        annual_reviews: Reviews after the deadline (0: the deadline ends the talks).
+        end_probability: P(the talks end for good) at each review.
+        confirm_probability: P(the review is confirmed, ending the talks) at each review.
+        deadline_spread_weeks: Half-width of the uniform spread of the first review's week.
+        meeting_interval_weeks: Weeks between rounds after the deadline.
+    """
+
+    annual_reviews: int
+    end_probability: float
+    confirm_probability: float
+    deadline_spread_weeks: int
+    meeting_interval_weeks: int
+
+
+NO_REVIEW = ReviewSpec(
+    annual_reviews=0,
+    end_probability=0.0,
+    confirm_probability=0.0,
+    deadline_spread_weeks=0,
+    meeting_interval_weeks=1,
+)
+
+
+@dataclass(frozen=True)
 class Scenario:
     """An uncompiled scenario, as described by a researcher."""
 
@@ -232,8 +292,35 @@ class Scenario:
     tracks: tuple[Track, ...]
     negotiators: tuple[NegotiatorSpec, ...]
     politics: Politics = NO_POLITICS
+    review: ReviewSpec = NO_REVIEW
+
+    @property
+    def deadline_weeks(self) -> int:
+        """Weekly rounds from the start up to (and including the week of) the deadline.
+
+        The negotiators' clock: relative time reaches 1 in the deadline's week.
+        """
+        return self._weeks_to(self.deadline)
+
+    @property
+    def review_dates(self) -> tuple[dt.date, ...]:
+        """The deadline (the first review) and each later annual review."""
+        return tuple(
+            self.deadline.replace(year=self.deadline.year + j)
+            for j in range(self.review.annual_reviews + 1)
+        )
+
+    @property
+    def review_weeks(self) -> tuple[int, ...]:
+        """Rounds up to each review (the first is :attr:`deadline_weeks`)."""
+        return tuple(self._weeks_to(d) for d in self.review_dates)
 
     @property
     def n_weeks(self) -> int:
-        """Weekly rounds from the start up to (and including the week of) the deadline."""
-        return math.ceil((self.deadline - self.start_date).days / 7)
+        """Weeks simulated: up to the last review, with room for a late first review."""
+        return self.review_weeks[-1] + (
+            self.review.deadline_spread_weeks if self.review.annual_reviews == 0 else 0
+        )
+
+    def _weeks_to(self, date: dt.date) -> int:
+        return math.ceil((date - self.start_date).days / 7)

@@ -6,15 +6,22 @@ the protocol order, the shared batch state and the bookkeeping; what each person
 agent class. A week activates the agents by type, in this order:
 
 1. ``Leader.act``: scripted events of the week, then each leader's stochastic shocks
-   (:mod:`sim.engine.shocks`: suspension, escalation, directive);
+   (:mod:`sim.engine.shocks`: suspension, escalation, directive, termination, the last
+   state-dependent: more likely after last week's provocations), and resumptions;
 2. ``Stakeholder.act``: each constituency presses on its government's reservation values on the
-   open tracks; the model bounds the cumulative drift;
+   open tracks (the model bounds the cumulative drift) and may provoke the other side's leader;
 3. per open, unsuspended track one alternating-offers round between the two negotiators at it
    (``Negotiator.propose`` / ``respond``): the first mover offers, the other side accepts or
    counters, and the first mover answers the counter;
 4. tentative deals are ratified at home by the leaders of the two parties at the track (Putnam's
    Level II, ``Leader.ratify``); a failure reopens the track;
-5. ``Coordinator.act``: coordinators adjust their party's mandate on the tracks still open.
+5. ``Coordinator.act``: coordinators adjust their party's mandate on the tracks still open;
+6. every party pays one more week of the tariffs in force on each track still open (costly
+   delay, :mod:`sim.domain.tariffs`);
+7. in a review's week the :class:`~sim.engine.review.ReviewCalendar` may end the talks.
+
+Up to the deadline (the first review) there is a round every week; after it, every
+``meeting_interval_weeks``.
 
 Replicates whose tracks are closed or suspended are masked, never looped over. Mesa's own seeded
 RNG (``self.rng``) is not used for replicate randomness: every random input comes from
@@ -38,6 +45,7 @@ from sim.domain.outcome_space import CompiledScenario
 from sim.domain.politics import CompiledPolitics
 from sim.domain.scenario import ConditionSpec, EventKind, ProtocolSpec
 from sim.engine.records import outcome_columns
+from sim.engine.review import ReviewCalendar
 from sim.engine.shocks import SHOCKS, Shock
 from sim.engine.state import BatchState
 from sim.engine.streams import DrawBlock, draw_blocks
@@ -105,8 +113,9 @@ class NegotiationModel(mesa.Model):
         for k, track in enumerate(compiled.tracks):
             self.at_track[list(track.parties), k] = True
         self.shocks: dict[EventKind, Shock] = {
-            kind: cls(protocol, self.at_track) for kind, cls in SHOCKS.items()
+            kind: cls(protocol, self.at_track, politics.tariffs) for kind, cls in SHOCKS.items()
         }
+        self.review = ReviewCalendar(compiled.scenario)
         self._create_agents(strategies)
         draws = draw_blocks(seed, replicates, self._draw_layout())
         self.state = BatchState(
@@ -119,14 +128,21 @@ class NegotiationModel(mesa.Model):
         )
         for agent in self._drawing_agents():
             agent.receive_draws(draws)
+        self.review.receive_draws(draws, self.state)
+        self._update_weekly_cost()
         #: Records week-by-week events, offers and ratification draws (``record_trace`` only).
         self.tracer = TraceRecorder(compiled, self.state) if record_trace else None
 
     # --- set-up ---------------------------------------------------------------------------
     @property
     def n_weeks(self) -> int:
-        """Rounds until the deadline."""
+        """Weeks simulated (to the last review)."""
         return self.compiled.n_weeks
+
+    @property
+    def deadline_weeks(self) -> int:
+        """Rounds until the deadline: the negotiators' clock."""
+        return self.compiled.scenario.deadline_weeks
 
     def _create_agents(self, strategies: dict[str, Strategy]) -> None:
         sc, pidx = self.compiled.scenario, self.compiled.party_index
@@ -172,7 +188,7 @@ class NegotiationModel(mesa.Model):
         ]
         for agent in self._drawing_agents():
             blocks += agent.draw_blocks()
-        return blocks
+        return blocks + self.review.draw_blocks()
 
     def _initial_reservation(self, draws: dict[str, FloatArray]) -> FloatArray:
         """``(R, P, T)`` uniform in [mean - spread, mean + spread], clipped to the utility scale."""
@@ -207,26 +223,44 @@ class NegotiationModel(mesa.Model):
     def step(self) -> None:
         """Advance every replicate of the batch by one week."""
         state = self.state
+        state.provoked_last_week, state.provoked = state.provoked, state.provoked_last_week
+        state.provoked[:] = False
         self._activate(Leader, "act")
-        state.talking = state.week >= state.suspended_until
+        state.talking = (state.week >= state.suspended_until) & ~state.terminated
         state.weeks_suspended += (~state.talking & state.is_open).astype(np.int64)
         self._activate(Stakeholder, "act")
         bound = self.protocol.max_pressure_drift
         state.pressure_drift = np.clip(state.pressure_drift, -bound, bound)
         state.refresh_reservation()
+        self._update_weekly_cost()
         was_open = state.is_open.copy()
-        for k in range(len(self.compiled.tracks)):
-            active = state.is_open[:, k] & state.talking[:, k]
-            if active.any():
-                self._negotiate_track(k, active)
+        if self._is_meeting_week():
+            for k in range(len(self.compiled.tracks)):
+                active = state.is_open[:, k] & state.talking[:, k]
+                if active.any():
+                    self._negotiate_track(k, active)
         state.concluded_now = was_open & ~state.is_open
         self._activate(Coordinator, "act")
         state.refresh_reservation()
+        state.delay_cost += state.weekly_cost * state.is_open[:, None, :]
         if self.tracer is not None:
             self.tracer.week_state()
+        self.review.decide(state)
         state.week += 1
         if state.week >= self.n_weeks or not state.is_open.any():
             self.running = False
+
+    def _is_meeting_week(self) -> bool:
+        """Every week up to the deadline, then every ``meeting_interval_weeks``."""
+        after = self.state.week - self.deadline_weeks
+        return after < 0 or after % self.compiled.scenario.review.meeting_interval_weeks == 0
+
+    def _update_weekly_cost(self) -> None:
+        """``(R, P, T)`` cost of one more week at the status quo, with the tariffs now in force."""
+        tariffs, protocol = self.politics.tariffs, self.protocol
+        scale = protocol.delay_cost_scale
+        cost = tariffs.weekly_cost(protocol.delay_cost_horizon_years, self.state.extra_rate)
+        self.state.weekly_cost = scale * cost
 
     def run(self) -> None:
         """Step until every track of every replicate is concluded or the deadline passes."""
@@ -317,4 +351,5 @@ class NegotiationModel(mesa.Model):
 
     def outcome_columns(self) -> dict[str, np.ndarray]:
         """One record per (track, replicate), track-major, as columns of equal length."""
-        return outcome_columns(self.compiled, self.state, self.discounts)
+        slope = self.politics.tariffs.escalation_slope
+        return outcome_columns(self.compiled, self.state, self.discounts, slope)

@@ -12,7 +12,10 @@ from sim.engine.state import BatchState
 
 
 def outcome_columns(
-    compiled: CompiledScenario, state: BatchState, discounts: dict[int, float]
+    compiled: CompiledScenario,
+    state: BatchState,
+    discounts: dict[int, float],
+    escalation_slope: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """One record per (track, replicate), track-major, as columns of equal length.
 
@@ -20,8 +23,12 @@ def outcome_columns(
     ``outcome`` (the agreed outcome, or the status quo), ``ratification_attempts``,
     ``ratification_failures``, ``weeks_suspended``, ``escalations``, per party ``utility_<p>``,
     ``discounted_utility_<p>`` (``u * delta**t`` for a deal in week ``t``),
-    ``reservation_<p>`` (final), ``initial_reservation_<p>`` and ``pressure_drift_<p>``, and per
-    condition ``condition_week_<c>`` (first week it holds; ``n_weeks`` = not before the deadline).
+    ``reservation_<p>`` (final), ``initial_reservation_<p>``, ``pressure_drift_<p>``,
+    ``delay_cost_<p>`` (cost of the weeks at the status quo), ``extra_rate_<p>`` (escalation of
+    the tariffs it pays), ``net_utility_<p>`` (utility less the delay cost and, with no deal, the
+    escalated status quo's loss ``S * extra_rate``), per replicate ``talks_end_week`` and
+    ``talks_end_cause``, per track ``terminated``, and per condition ``condition_week_<c>``
+    (first week it holds; ``n_weeks`` = not within the horizon).
     """
     n_reps, n_tracks = state.agreed_outcome.shape
     agreed = state.agreed_outcome >= 0
@@ -44,6 +51,9 @@ def outcome_columns(
         "ratification_failures": per_track(state.ratification_failures),
         "weeks_suspended": per_track(state.weeks_suspended),
         "escalations": per_replicate(state.escalations),
+        "terminated": per_track(state.terminated & ~agreed),
+        "talks_end_week": per_replicate(state.talks_end_week),
+        "talks_end_cause": per_replicate(state.talks_end_cause),
     }
     # a deal in week t is worth u * delta**t; the status quo is not a delayed payoff
     delay = np.where(agreed, state.agreement_week, 0)
@@ -56,6 +66,11 @@ def outcome_columns(
         cols[f"reservation_{name}"] = per_track(state.reservation[:, p, :])
         cols[f"initial_reservation_{name}"] = per_track(state.initial_reservation[:, p, :])
         cols[f"pressure_drift_{name}"] = per_track(state.pressure_drift[:, p, :])
+        cost, extra = state.delay_cost[:, p, :], state.extra_rate[:, p, :]
+        loss = np.where(agreed, 0.0, escalation_slope[p][None, :] * extra)
+        cols[f"delay_cost_{name}"] = per_track(cost)
+        cols[f"extra_rate_{name}"] = per_track(extra)
+        cols[f"net_utility_{name}"] = per_track(util - cost - loss)
     for c, cond in enumerate(compiled.scenario.politics.conditions):
         cols[f"condition_week_{cond.name}"] = per_replicate(state.condition_week[:, c])
     return cols

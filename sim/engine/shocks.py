@@ -6,6 +6,9 @@ A leader issues a shock in two ways: scripted (an event dated in the scenario) o
 scripted subset) and a duration; the shock's class applies the effect to the batch state for the
 replicates where it fires.
 
+A stochastic shock's weekly hazard may depend on the state (a leader provoked last week is more
+likely to terminate the talks), so :meth:`Shock.fires` takes a hazard per replicate.
+
 A new kind of shock is three edits: an :class:`~sim.domain.scenario.EventKind` member, a class
 here (registered in :data:`SHOCKS`), and a ``<kind>_hazard_per_week`` field in
 :class:`~sim.config.schema.LeaderConfig`. Its draw block and its scripted events follow.
@@ -20,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.domain.scenario import EventKind, ProtocolSpec
+from sim.domain.tariffs import TariffTables
 from sim.engine.state import BatchState
 
 BoolArray = npt.NDArray[np.bool_]
@@ -32,6 +36,7 @@ class Shock(ABC):
     Args:
         protocol: Effect sizes and default durations.
         at_track: ``(P, T)`` whether each party is at each track.
+        tariffs: What the tariffs in force cost each party (escalation needs it).
     """
 
     kind: ClassVar[EventKind]
@@ -39,11 +44,12 @@ class Shock(ABC):
     #: ``shock.<kind>.<leader>`` has shape ``(W, uniforms_per_week)``).
     uniforms_per_week: ClassVar[int] = 1
 
-    def __init__(self, protocol: ProtocolSpec, at_track: BoolArray) -> None:
+    def __init__(self, protocol: ProtocolSpec, at_track: BoolArray, tariffs: TariffTables) -> None:
         self.protocol = protocol
         self.at_track = at_track
+        self.tariffs = tariffs
 
-    def fires(self, uniforms: FloatArray, hazard: float) -> BoolArray:
+    def fires(self, uniforms: FloatArray, hazard: float | FloatArray) -> BoolArray:
         """``(R,)`` where a stochastic shock happens this week, from this week's ``(R, n)`` draws.
 
         The first uniform against the weekly hazard; a kind that needs more draws (say, a random
@@ -55,9 +61,19 @@ class Shock(ABC):
     def default_weeks(self) -> int:
         """Duration of a stochastic shock of this kind."""
 
+    def default_size(self) -> float:
+        """Size of a stochastic shock of this kind (only escalations have one)."""
+        return 0.0
+
     @abstractmethod
     def apply(
-        self, state: BatchState, fires: BoolArray, party: int, weeks: int, tracks: BoolArray
+        self,
+        state: BatchState,
+        fires: BoolArray,
+        party: int,
+        weeks: int,
+        tracks: BoolArray,
+        size: float,
     ) -> None:
         """Apply the shock where it fires.
 
@@ -67,7 +83,12 @@ class Shock(ABC):
             party: The issuing leader's party.
             weeks: Duration.
             tracks: ``(T,)`` tracks it concerns (a subset of the party's tracks).
+            size: An escalation's rate step (ignored by the other kinds).
         """
+
+    def carry_on(self, state: BatchState, uniforms: FloatArray, party: int, hazard: float) -> None:
+        """What a shock in force does each week after it fired (nothing, by default)."""
+        return None
 
 
 class Suspension(Shock):
@@ -80,7 +101,13 @@ class Suspension(Shock):
         return self.protocol.suspension_weeks
 
     def apply(
-        self, state: BatchState, fires: BoolArray, party: int, weeks: int, tracks: BoolArray
+        self,
+        state: BatchState,
+        fires: BoolArray,
+        party: int,
+        weeks: int,
+        tracks: BoolArray,
+        size: float,
     ) -> None:
         """``suspended_until = max(suspended_until, week + weeks)`` where it fires."""
         hit = fires[:, None] & tracks[None, :]
@@ -89,11 +116,14 @@ class Suspension(Shock):
 
 
 class Escalation(Shock):
-    """The leader raises its tariffs: the other party's status quo worsens on the open tracks.
+    """The leader raises its tariffs on the other party's trade on its open tracks.
 
-    Every other party at a concerned, still-open track loses
-    ``protocol.escalation_reservation_shift`` of reservation value there (a worse status quo
-    makes a deal relatively more attractive); concluded deals are not reopened.
+    Every tariff the other party pays on a concerned, still-open track rises by ``size``
+    (``protocol.escalation_rate_step`` unless scripted otherwise). That worsens the other
+    party's status quo by ``S[p, k] * size`` (:mod:`sim.domain.tariffs`), so its reservation
+    value falls as much, and raises its weekly cost of delay. Concluded deals are not reopened:
+    their rates are fixed. The escalation is counted against the target on the track (audience
+    costs at ratification, :class:`~sim.agents.leader.Leader`).
     """
 
     kind = EventKind.escalation
@@ -102,16 +132,68 @@ class Escalation(Shock):
         """An escalation is a one-off step."""
         return 1
 
+    def default_size(self) -> float:
+        """``protocol.escalation_rate_step``."""
+        return self.protocol.escalation_rate_step
+
     def apply(
-        self, state: BatchState, fires: BoolArray, party: int, weeks: int, tracks: BoolArray
+        self,
+        state: BatchState,
+        fires: BoolArray,
+        party: int,
+        weeks: int,
+        tracks: BoolArray,
+        size: float,
     ) -> None:
-        """``escalation_drift[r, p, k] -= shift`` for every other party ``p`` at an open track."""
+        """``extra_rate[r, p, k] += size`` for every other party ``p`` at an open track."""
         hit = fires[:, None] & state.is_open & tracks[None, :]  # (R, T)
         targets = self.at_track.copy()
         targets[party] = False  # (P, T): the other parties at each track
-        shift = self.protocol.escalation_reservation_shift
-        state.escalation_drift -= shift * (hit[:, None, :] & targets[None, :, :])
+        struck = hit[:, None, :] & targets[None, :, :]
+        state.extra_rate += size * struck
+        state.escalations_suffered += struck.astype(np.int64)
+        state.escalation_drift = -self.tariffs.escalation_slope * state.extra_rate
         state.escalations += (fires & state.is_open.any(axis=1)).astype(np.int64)
+
+
+class Termination(Shock):
+    """The leader ends the talks on its tracks until they resume, possibly for good.
+
+    Unlike a suspension it has no set length: after ``weeks`` (1 for a stochastic one) the talks
+    resume each week with the leader's ``resumption_hazard`` (one uniform per week, the second
+    of the block), so a termination can last to the horizon. Its hazard is state-dependent: a
+    leader provoked by the other side's Level II actors last week adds its
+    ``provocation_response`` (SCENARIO.md timeline: 27 June 2025, talks ended over the DST).
+    """
+
+    kind = EventKind.termination
+    uniforms_per_week = 2
+
+    def default_weeks(self) -> int:
+        """A stochastic termination may resume from the next week on."""
+        return 1
+
+    def apply(
+        self,
+        state: BatchState,
+        fires: BoolArray,
+        party: int,
+        weeks: int,
+        tracks: BoolArray,
+        size: float,
+    ) -> None:
+        """Mark the open concerned tracks terminated by ``party`` where it fires."""
+        hit = fires[:, None] & tracks[None, :] & state.is_open & ~state.terminated
+        state.terminated |= hit
+        state.terminated_by = np.where(hit, party, state.terminated_by)
+        state.resume_after = np.where(hit, state.week + weeks, state.resume_after)
+
+    def carry_on(self, state: BatchState, uniforms: FloatArray, party: int, hazard: float) -> None:
+        """Resume this leader's terminations with its weekly hazard, once their minimum is up."""
+        mine = state.terminated & (state.terminated_by == party)
+        resume = mine & (state.week >= state.resume_after) & (uniforms[:, 1:2] < hazard)
+        state.terminated &= ~resume
+        state.terminated_by = np.where(resume, -1, state.terminated_by)
 
 
 class Directive(Shock):
@@ -124,7 +206,13 @@ class Directive(Shock):
         return self.protocol.directive_weeks
 
     def apply(
-        self, state: BatchState, fires: BoolArray, party: int, weeks: int, tracks: BoolArray
+        self,
+        state: BatchState,
+        fires: BoolArray,
+        party: int,
+        weeks: int,
+        tracks: BoolArray,
+        size: float,
     ) -> None:
         """``directive_until[r, party, k] = max(..., week + weeks)`` where it fires."""
         hit = fires[:, None] & tracks[None, :]
@@ -138,4 +226,5 @@ SHOCKS: dict[EventKind, type[Shock]] = {
     EventKind.suspension: Suspension,
     EventKind.escalation: Escalation,
     EventKind.directive: Directive,
+    EventKind.termination: Termination,
 }

@@ -27,6 +27,14 @@ FloatArray = npt.NDArray[np.float64]
 NO_WEEK = -1
 #: An empty cell of ``offers`` or ``agreed_outcome``.
 NO_OUTCOME = -1
+#: ``talks_end_cause``: the talks did not end at a review (every track closed with a deal first).
+RAN_ON = 0
+#: ``talks_end_cause``: a review was confirmed, ending the talks.
+REVIEW_CONFIRMED = 1
+#: ``talks_end_cause``: the talks ended for good at a review (withdrawal, walking away).
+TALKS_ENDED = 2
+#: ``talks_end_cause``: the last review passed with talks still open (the simulated horizon).
+HORIZON = 3
 
 
 def _zeros(shape: tuple[int, ...], dtype: type = np.int64) -> npt.NDArray:
@@ -49,6 +57,20 @@ class BatchState:
         suspended_until: ``(R, T)`` first week talks on the track go on again.
         weeks_suspended: ``(R, T)`` weeks the track spent suspended while open.
         escalations: ``(R,)`` escalations while some track was open.
+        escalations_suffered: ``(R, P, T)`` escalations against a party on an open track.
+        extra_rate: ``(R, P, T)`` rise of the tariffs a party pays on a track since the start.
+        delay_cost: ``(R, P, T)`` cumulative cost of the weeks a track stayed at the status quo.
+        weekly_cost: ``(R, P, T)`` cost of one more week at the status quo this week.
+        terminated: ``(R, T)`` talks on the track were terminated and have not resumed.
+        terminated_by: ``(R, T)`` party whose leader terminated the track (-1: none).
+        resume_after: ``(R, T)`` first week a terminated track may resume.
+        provoked: ``(R, P)`` a party's leader was provoked this week (it reacts next week).
+        provoked_last_week: ``(R, P)`` the provocations the leaders react to this week.
+        first_review_week: ``(R,)`` the week the first review decides (the deadline's week,
+            or a draw around it with a stochastic deadline).
+        talks_end_week: ``(R,)`` week the talks ended at a review (:data:`NO_WEEK`: they did not).
+        talks_end_cause: ``(R,)`` why (:data:`RAN_ON`, :data:`REVIEW_CONFIRMED`,
+            :data:`TALKS_ENDED`, :data:`HORIZON`).
         directive_until: ``(R, P, T)`` first week a party's directive no longer applies.
         initial_reservation: ``(R, P, T)`` reservation values drawn at the start.
         pressure_drift: ``(R, P, T)`` cumulative stakeholder drift (bounded).
@@ -74,6 +96,18 @@ class BatchState:
     suspended_until: IntArray = field(init=False)
     weeks_suspended: IntArray = field(init=False)
     escalations: IntArray = field(init=False)
+    escalations_suffered: IntArray = field(init=False)
+    extra_rate: FloatArray = field(init=False)
+    delay_cost: FloatArray = field(init=False)
+    weekly_cost: FloatArray = field(init=False)
+    terminated: BoolArray = field(init=False)
+    terminated_by: IntArray = field(init=False)
+    resume_after: IntArray = field(init=False)
+    provoked: BoolArray = field(init=False)
+    provoked_last_week: BoolArray = field(init=False)
+    first_review_week: IntArray = field(init=False)
+    talks_end_week: IntArray = field(init=False)
+    talks_end_cause: IntArray = field(init=False)
     directive_until: IntArray = field(init=False)
     pressure_drift: FloatArray = field(init=False)
     mandate_drift: FloatArray = field(init=False)
@@ -94,6 +128,19 @@ class BatchState:
         self.suspended_until = _zeros(rt)
         self.weeks_suspended = _zeros(rt)
         self.escalations = _zeros((n_reps,))
+        rpt = self.initial_reservation.shape
+        self.escalations_suffered = _zeros(rpt)
+        self.extra_rate = np.zeros(rpt)
+        self.delay_cost = np.zeros(rpt)
+        self.weekly_cost = np.zeros(rpt)
+        self.terminated = np.zeros(rt, dtype=bool)
+        self.terminated_by = np.full(rt, -1, dtype=np.int64)
+        self.resume_after = _zeros(rt)
+        self.provoked = np.zeros((n_reps, n_parties), dtype=bool)
+        self.provoked_last_week = np.zeros((n_reps, n_parties), dtype=bool)
+        self.first_review_week = np.full(n_reps, self.n_weeks - 1, dtype=np.int64)
+        self.talks_end_week = np.full(n_reps, NO_WEEK, dtype=np.int64)
+        self.talks_end_cause = _zeros((n_reps,))
         self.directive_until = _zeros(self.initial_reservation.shape)
         self.pressure_drift = np.zeros(self.initial_reservation.shape)
         self.mandate_drift = np.zeros(self.initial_reservation.shape)
@@ -111,6 +158,13 @@ class BatchState:
         """Current reservation values: drawn, then pressed, coordinated and escalated, clipped."""
         total = self.initial_reservation + self.pressure_drift + self.mandate_drift
         self.reservation = np.clip(total + self.escalation_drift, 0.0, 1.0)
+
+    def end_talks(self, ending: BoolArray, cause: int) -> None:
+        """Close every open track of the replicates ``ending`` with no deal, for ``cause``."""
+        ending = ending & self.is_open.any(axis=1)
+        self.talks_end_week[ending] = self.week
+        self.talks_end_cause[ending] = cause
+        self.is_open[ending] = False
 
     def conclude(self, track: int, rows: IntArray, outcome: IntArray) -> None:
         """Record ratified deals on ``track`` for the batch positions ``rows``."""

@@ -28,7 +28,7 @@ class Ratifier(Protocol):
     party: int
     ratification_uniforms: dict[int, FloatArray]
 
-    def ratification_probability(self, track: int, outcome: IntArray) -> FloatArray:
+    def ratification_probability(self, track: int, rows: IntArray, outcome: IntArray) -> FloatArray:
         """P(ratified) of each tentative deal."""
         ...
 
@@ -96,7 +96,7 @@ class TraceRecorder:
             )
             for leader in leaders:
                 name = self.compiled.party_names[leader.party]
-                p = leader.ratification_probability(k, outcome[j : j + 1])[0]
+                p = leader.ratification_probability(k, idx[j : j + 1], outcome[j : j + 1])[0]
                 row[f"ratify_probability_{name}"] = float(p)
                 row[f"ratify_draw_{name}"] = float(leader.ratification_uniforms[k][idx[j], week])
 
@@ -111,7 +111,10 @@ class TraceRecorder:
                     event="state",
                     is_open=bool(state.is_open[r, k]),
                     suspended=not state.talking[r, k],
+                    terminated=bool(state.terminated[r, k]),
                 )
                 for p, name in enumerate(compiled.party_names):
                     row[f"reservation_{name}"] = float(state.reservation[r, p, k])
                     row[f"pressure_drift_{name}"] = float(state.pressure_drift[r, p, k])
+                    row[f"delay_cost_{name}"] = float(state.delay_cost[r, p, k])
+                    row[f"extra_rate_{name}"] = float(state.extra_rate[r, p, k])

@@ -114,6 +114,17 @@ def format_likelihoods(likelihoods: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def format_by_horizon(by_horizon: pd.DataFrame) -> str:
+    """A plain-text table: per track, the deal likelihood by each review date."""
+    labels = list(dict.fromkeys(by_horizon["horizon"]))
+    lines = [f"{'deal by':<18} " + "  ".join(f"{h:>10}" for h in labels)]
+    table = by_horizon.pivot(index="track", columns="horizon", values="deal_likelihood")
+    for track in dict.fromkeys(by_horizon["track"]):
+        cells = "  ".join(f"{table.loc[track, h]:>10.1%}" for h in labels)
+        lines.append(f"{track!s:<18} {cells}")
+    return "\n".join(lines)
+
+
 def execute(cfg: RunConfig, out_dir: Path) -> dict[str, Any]:
     """Simulate a validated run config, write its run directory and print the likelihoods.
 
@@ -129,6 +140,9 @@ def execute(cfg: RunConfig, out_dir: Path) -> dict[str, Any]:
     write_run(run, out_dir, wall_time_s=time.perf_counter() - started)
     wall = time.perf_counter() - started
     print(format_likelihoods(pd.DataFrame(run.summary["deal_likelihood"])))
+    by_horizon = pd.DataFrame(run.summary["deal_likelihood_by_horizon"])
+    if by_horizon["horizon"].nunique() > 1:
+        print(format_by_horizon(by_horizon))
     if run.adaptive is not None:
         print(run.adaptive.describe())
     print(f"{run.n_replicates:,} replicates in {wall:.2f} s -> {out_dir}")

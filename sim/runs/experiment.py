@@ -187,7 +187,7 @@ def _concat(parts: list[Columns]) -> Columns:
 
 def compile_run(cfg: RunConfig) -> tuple[CompiledScenario, CompiledPolitics]:
     """Build and compile the scenario and its political layer (done once per run)."""
-    compiled = compile_scenario(build_scenario(cfg.scenario))
+    compiled = compile_scenario(build_scenario(cfg.scenario, cfg.protocol))
     return compiled, compile_politics(compiled, cfg.protocol.ratification)
 
 

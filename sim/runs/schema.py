@@ -47,12 +47,15 @@ class Column:
     label: str
 
 
+#: ``talks_end`` labels, by ``talks_end_cause`` code (:mod:`sim.engine.state`).
+TALKS_END_LABELS = ("deals", "review_confirmed", "talks_ended", "horizon")
+
 #: Columns present once.
 ROW_COLUMNS = (
     Column("replicate", "int64", "replicate index"),
     Column("seed", "int64", "experiment seed"),
     Column("track", "category", "negotiation track"),
-    Column("agreed", "bool", "a deal was ratified before the deadline"),
+    Column("agreed", "bool", "a deal was ratified within the horizon"),
     Column("agreement_week", "Int64", "week of the ratified deal (missing: no deal)"),
     Column("agreement_date", "datetime64", "date of the ratified deal (missing: no deal)"),
     Column("outcome", "int64", "index of the final outcome in the track's outcome space"),
@@ -60,6 +63,9 @@ ROW_COLUMNS = (
     Column("ratification_failures", "int64", "tentative deals rejected at home"),
     Column("weeks_suspended", "int64", "weeks the track's talks were suspended while open"),
     Column("escalations", "int64", "tariff escalations while some track was open"),
+    Column("terminated", "bool", "talks on the track were terminated and never resumed"),
+    Column("talks_end_week", "Int64", "week a review ended the talks (missing: it did not)"),
+    Column("talks_end", "category", "why the talks ended: " + ", ".join(TALKS_END_LABELS)),
 )
 #: Columns per issue of the scenario (missing where the row's track does not negotiate it).
 ISSUE_COLUMNS = (
@@ -73,6 +79,9 @@ PARTY_COLUMNS = (
     Column("reservation_{party}", "float64", "{party}'s reservation value at the end"),
     Column("initial_reservation_{party}", "float64", "{party}'s reservation value drawn at start"),
     Column("pressure_drift_{party}", "float64", "cumulative stakeholder drift of it"),
+    Column("delay_cost_{party}", "float64", "cost to {party} of the weeks at the status quo"),
+    Column("extra_rate_{party}", "float64", "escalation of the tariffs {party} pays on the track"),
+    Column("net_utility_{party}", "float64", "utility less delay cost and escalated status quo"),
 )
 #: Columns per condition.
 CONDITION_COLUMNS = (
@@ -115,7 +124,14 @@ def outcomes_frame(compiled: CompiledScenario, seed: int, cols: Columns) -> pd.D
         frame[name] = cols[name]
     frame["weeks_suspended"] = cols["weeks_suspended"]
     frame["escalations"] = cols["escalations"]
+    frame["terminated"] = cols["terminated"]
+    end = cols["talks_end_week"]
+    frame["talks_end_week"] = pd.Series(end).astype("Int64").mask(end == NO_WEEK).array
+    frame["talks_end"] = pd.Categorical.from_codes(
+        cols["talks_end_cause"], categories=pd.Index(TALKS_END_LABELS)
+    )
     frame.update(_option_columns(compiled, track_codes, cols["outcome"]))
+    _escalate_rates(compiled, frame, cols)
     for party in compiled.party_names:
         for c in PARTY_COLUMNS:
             name = c.name.format(party=party)
@@ -126,6 +142,15 @@ def outcomes_frame(compiled: CompiledScenario, seed: int, cols: Columns) -> pd.D
         frame[name] = pd.Series(cols[name]).astype("Int64").mask(cols[name] >= n_weeks).array
     table = pd.DataFrame(frame)
     return table[column_names(compiled)]
+
+
+def _escalate_rates(compiled: CompiledScenario, frame: dict[str, object], cols: Columns) -> None:
+    """With no deal, a tariff's final rate is the status quo's plus the escalation its payer met."""
+    for name, issue in compiled.scenario.issues.items():
+        if not issue.borne_by or f"rate_{name}" not in frame:
+            continue
+        extra = np.where(cols["agreed"], 0.0, cols[f"extra_rate_{issue.borne_by}"])
+        frame[f"rate_{name}"] = np.asarray(frame[f"rate_{name}"], dtype=np.float64) + extra
 
 
 def _option_columns(

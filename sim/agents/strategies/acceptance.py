@@ -45,8 +45,13 @@ def discounted_now(view: TrackView, utility: FloatArray) -> FloatArray:
 
 
 def discounted_next(view: TrackView, utility: FloatArray) -> FloatArray:
-    """``utility`` of a deal on my next own offer (made in week ``view.round``), discounted."""
-    return utility * view.discount**view.round
+    """``utility`` of a deal on my next own offer (made in week ``view.round``), discounted.
+
+    With costly delay, waiting for it also costs the weeks until then (``round - current_week``
+    weeks of the tariffs in force; Rubinstein's 1982 fixed bargaining cost).
+    """
+    wait = view.round - view.current_week
+    return utility * view.discount**view.round - wait * view.delay_cost
 
 
 def above_reservation(view: TrackView, offer: IntArray) -> BoolArray:

@@ -48,6 +48,8 @@ class TrackView:
         week: The week being played, in which an offer accepted now is concluded. It differs from
             ``round`` when the first mover answers a counter-offer: ``round`` is then the week of
             its next own offer (``week + 1``). ``None`` means ``round``.
+        delay_cost: ``(R,)`` what one more week without a deal costs me (the tariffs in force,
+            :mod:`sim.domain.tariffs`), or 0.0.
     """
 
     track: CompiledTrack
@@ -63,6 +65,7 @@ class TrackView:
     discount: float = 1.0
     opponent_discount: float = 1.0
     week: int | None = None
+    delay_cost: FloatArray | float = 0.0
 
     @property
     def current_week(self) -> int:
