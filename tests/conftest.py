@@ -67,6 +67,19 @@ def cfg() -> Iterator[RunConfig]:
     yield compose_run_config(["n_replicates=300", "batch_size=100", "progress=false"])
 
 
+def with_tariff_cost(cfg: RunConfig, flow: float = 1.0) -> RunConfig:
+    """Make the single-issue tariff a cost-bearing tariff that Canada pays (its rate is ``x``).
+
+    Canada's full relief (x = 0 from the status quo x = 1) is worth 1 utility, so a week at the
+    status quo costs it ``1 / (52 * delay_cost_horizon_years)`` and an escalation of ``s`` lowers
+    its status quo (and reservation value) by ``s``.
+    """
+    issue = cfg.scenario.issues["tariff"]
+    issue.rates = {lv: float(lv) for lv in issue.options}
+    issue.trade_flow, issue.borne_by = flow, "canada"
+    return cfg
+
+
 def single_issue_config(
     rv_canada: float,
     rv_us: float,

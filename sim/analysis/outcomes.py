@@ -38,10 +38,20 @@ def option_shares(outcomes: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def final_tariffs(shares: pd.DataFrame) -> pd.DataFrame:
-    """Mean final tariff rate per tariff issue (over replicates; status quo where no deal)."""
+def final_tariffs(shares: pd.DataFrame, outcomes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Mean final tariff rate per tariff issue (over replicates; status quo where no deal).
+
+    With the outcome table, the rate in force is read from its ``rate_<issue>`` column, which
+    includes the escalations met where no deal was struck; an issue on no track (or no table)
+    is priced from its option shares.
+    """
     rated = shares[shares["rate"].notna() & (shares["kind"] == "tariff")]
     mean = (rated["share"] * rated["rate"]).groupby(rated["issue"], sort=False).sum()
+    for issue in mean.index:
+        col = f"rate_{issue}"
+        if outcomes is not None and col in outcomes and outcomes[col].notna().any():
+            per_replicate = outcomes.dropna(subset=[col]).groupby("replicate")[col].first()
+            mean[issue] = float(per_replicate.mean())
     sq = rated[rated["is_status_quo"]].set_index("issue")["rate"]
     return pd.DataFrame(
         {

@@ -61,7 +61,7 @@ def summarise(outcomes: pd.DataFrame, compiled: CompiledScenario) -> dict[str, A
         "deal_likelihood": deal_likelihoods(outcomes).to_dict(orient="records"),
         "deal_likelihood_by_horizon": by_horizon.to_dict(orient="records"),
         "talks_end": talks_end_shares(outcomes),
-        "final_tariffs": final_tariffs(shares).to_dict(orient="records"),
+        "final_tariffs": final_tariffs(shares, outcomes).to_dict(orient="records"),
         "concessions_granted": concessions_granted(shares).to_dict(orient="records"),
         "option_shares": shares.to_dict(orient="records"),
         "politics": track_politics(outcomes).to_dict(orient="records"),

@@ -44,10 +44,13 @@ def test_linking_keystone_raises_the_steel_aluminum_deal_likelihood():
     """Issue linkage (Keystone XL into steel & aluminum): more room to trade, more deals."""
     n = 1500
 
-    def deals(linkage: bool) -> int:
+    def deals(linkage: bool) -> int:  # by the deadline, where metals deals are not yet certain
         cfg = compose_run_config([f"scenario.linkage={str(linkage).lower()}", "progress=false"])
-        out = run_replicates(build_experiment(cfg), n, n)
-        return int(out[out["track"] == "steel_aluminum"]["agreed"].sum())
+        experiment = build_experiment(cfg)
+        out = run_replicates(experiment, n, n)
+        metals = out[out["track"] == "steel_aluminum"]
+        by_deadline = metals["agreement_week"] < experiment.compiled.scenario.deadline_weeks
+        return int(by_deadline.fillna(False).sum())
 
     linked, unlinked = deals(True), deals(False)
     assert linked > unlinked + 0.05 * n

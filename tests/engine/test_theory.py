@@ -256,8 +256,14 @@ def test_boulware_takes_the_larger_share_from_a_conceder(tactic):
             "scenario.parties.canada.reservation_value_spread=0.1",
             "scenario.parties.united_states.reservation_value_spread=0.1",
         ],
-        # the Canada-U.S. scenario, firm deadline and no suspensions
-        ["scenario.leaders.trump.suspension_hazard_per_week=0.0"],
+        # the Canada-U.S. scenario, firm deadline (no review after it), no cost of delay, no
+        # suspensions or terminations
+        [
+            "scenario.leaders.trump.suspension_hazard_per_week=0.0",
+            "scenario.stakeholders.on_government.provocation_hazard_per_week=0.0",
+            "scenario.review.annual_reviews=0",
+            "protocol.delay_cost_scale=0.0",
+        ],
     ],
     ids=["faratin_single_issue", "canada_us_2025"],
 )
@@ -273,7 +279,7 @@ def test_deadline_effect_boulware_pairs_agree_in_the_final_tenth(overrides):
         ]
     )
     out = _run(cfg, 200)
-    n_weeks = experiment_for(cfg).compiled.n_weeks
+    n_weeks = experiment_for(cfg).compiled.scenario.deadline_weeks
     deals = out[out["agreed"]]
     assert len(deals) > 50
     tau = deals["agreement_week"].astype(float) / (n_weeks - 1)
