@@ -6,8 +6,8 @@ to provocations (its termination hazard rises in the week after one) and lets ta
 terminated resume with its resumption hazard. When its party's negotiators strike a tentative
 deal, it ratifies it with the Level II probability of :mod:`sim.domain.politics` (Putnam 1988),
 its threshold raised by audience costs (each escalation its party suffered on the track makes a
-deal look like a concession under coercion) and lowered while its own directive to conclude
-quickly holds.
+deal look like a concession under coercion) and lowered once it has publicly ordered its side
+to conclude quickly there.
 
 Its random inputs are its own: one uniform per week for each shock kind
 (``shock.<kind>.<key>``) and for the ratification of each of its tracks
@@ -127,15 +127,15 @@ class Leader(mesa.Agent):
 
         ``1 / (1 + exp(-k (V(x) - theta - a * n + b * d)))``: the tabulated margin ``V - theta``,
         the audience cost ``a`` per escalation ``n`` the party suffered on the track, and the
-        directive bonus ``b`` while the leader's directive holds there (``d`` = 1).
+        directive bonus ``b`` once the leader has publicly ordered a quick deal there (``d`` = 1).
         """
         world, state = self.world, self.world.state
         margin = world.politics.ratify_margin[track][self.party, outcome]
         suffered = state.escalations_suffered[rows, self.party, track]
-        directed = state.directive_until[rows, self.party, track] > state.week
+        committed = state.committed[rows, self.party, track]
         shift = (
             self.spec.audience_cost * suffered
-            - world.protocol.directive_ratification_bonus * directed
+            - world.protocol.directive_ratification_bonus * committed
         )
         return ratification_probability(margin - shift, self.spec.sharpness)
 

@@ -352,7 +352,7 @@ class ProtocolConfig:
             concedes faster; assumption: "conclude quickly" (7 Oct 2025, S52) puts a side 15 % of
             the talks' time ahead on its concession curve.
         directive_weeks: Length in weeks of a stochastic directive (assumption).
-        directive_ratification_bonus: While a directive holds on a track, its leader's
+        directive_ratification_bonus: Once a leader has issued a directive on a track, its
             ratification threshold there is lower by this much; assumption: a leader who ordered
             a quick deal in public has committed to selling it at home.
         max_pressure_drift: Bound on the cumulative stakeholder drift of a reservation value;
@@ -388,8 +388,10 @@ class NegotiatorConfig:
         strategy: A name in :data:`sim.config.strategies.STRATEGIES`: ``time_dependent`` (with
             its own ``beta``), the presets ``boulware`` (beta 0.2), ``linear`` (1) and
             ``conceder`` (5), which ignore ``beta``; ``relative_tit_for_tat`` (alias
-            ``tit_for_tat``), ``absolute_tit_for_tat``, ``hardliner`` (``floor``) and
-            ``rubinstein`` (needs ``discount < 1``).
+            ``tit_for_tat``), ``absolute_tit_for_tat``, ``hardliner`` (``floor``),
+            ``rubinstein`` (needs ``discount < 1``) and ``bayesian`` (its own ``beta``, plus
+            Bayesian learning of the opponent's reservation value and concession rate:
+            ``belief_window``, ``belief_noise``; Zeng & Sycara 1998).
         beta: Concession exponent (> 0) of ``time_dependent`` (presets use their own).
             ``beta < 1`` is Boulware, ``beta > 1`` Conceder; NegMAS's ``u(t) = 1 - t**e`` has
             ``e = 1 / beta``.
@@ -407,6 +409,8 @@ class NegotiatorConfig:
         discount: Discount factor per round, in (0, 1]; 1.0 means no discounting. A deal in week
             ``t`` is worth ``u * discount**t``; acceptance decisions use it and the outcome
             table reports it as ``discounted_utility_<party>``.
+        belief_window: ``bayesian``: how many of the opponent's latest offers are evidence.
+        belief_noise: ``bayesian``: sigma of the likelihood of an offer, in utility units.
     """
 
     strategy: str = "time_dependent"
@@ -421,6 +425,8 @@ class NegotiatorConfig:
     acceptance_time: float = 0.9
     floor: float | None = None
     discount: float = 1.0
+    belief_window: int = 10
+    belief_noise: float = 0.05
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typing import Literal
 
 from sim.agents.strategies.acceptance import AcceptanceCondition, ACCombi, ACConst, ACNext, ACTime
 from sim.agents.strategies.base import Strategy
+from sim.agents.strategies.bayesian import BayesianLearnerStrategy
 from sim.agents.strategies.frequency_model import FrequencyModelOffer
 from sim.agents.strategies.hardliner import HardlinerStrategy
 from sim.agents.strategies.offers import OfferPolicy as OfferPolicyFn
@@ -71,6 +72,18 @@ def _time_dependent(cfg: NegotiatorConfig) -> Strategy:
     )
 
 
+def _bayesian(cfg: NegotiatorConfig) -> Strategy:
+    return BayesianLearnerStrategy(
+        beta=effective_beta(cfg),
+        kappa=cfg.kappa,
+        offer_policy=offer_policy(cfg),
+        acceptance=acceptance_condition(cfg),
+        discount=cfg.discount,
+        window=cfg.belief_window,
+        noise=cfg.belief_noise,
+    )
+
+
 def _tit_for_tat(
     imitation: Literal["relative", "absolute"],
 ) -> Callable[[NegotiatorConfig], Strategy]:
@@ -106,6 +119,7 @@ STRATEGIES: dict[str, Callable[[NegotiatorConfig], Strategy]] = {
     "absolute_tit_for_tat": _tit_for_tat("absolute"),
     "hardliner": _hardliner,
     "rubinstein": lambda cfg: RubinsteinStrategy(discount=cfg.discount),
+    "bayesian": _bayesian,
 }
 
 

@@ -247,8 +247,19 @@ def validate_negotiators(negs: dict[str, NegotiatorConfig], sc: ScenarioConfig) 
 def _validate_tactic(key: str, n: NegotiatorConfig) -> None:
     if n.beta is not None:
         require(math.isfinite(n.beta) and n.beta > 0, f"{key}.beta", n.beta, "must be > 0")
-    elif n.strategy == "time_dependent":
-        raise ConfigError(f"{key}.beta", None, "time_dependent needs beta > 0 (or a preset)")
+    elif n.strategy in ("time_dependent", "bayesian"):
+        raise ConfigError(f"{key}.beta", None, f"{n.strategy} needs beta > 0 (or a preset)")
+    if n.strategy == "bayesian":
+        require(
+            n.tactic is Tactic.polynomial, f"{key}.tactic", n.tactic.name, "bayesian: polynomial"
+        )
+        require(1 <= n.belief_window <= 1000, f"{key}.belief_window", n.belief_window, "in 1..1000")
+        require(
+            math.isfinite(n.belief_noise) and 0.001 <= n.belief_noise <= 1.0,
+            f"{key}.belief_noise",
+            n.belief_noise,
+            "must be in [0.001, 1]",
+        )
     require(0.0 <= n.kappa < 1.0, f"{key}.kappa", n.kappa, "must be in [0, 1)")
     if n.tactic is Tactic.exponential:
         require(n.kappa > 0.0, f"{key}.kappa", n.kappa, "exponential tactic needs (0, 1)")

@@ -26,8 +26,8 @@ def outcome_columns(
     ``reservation_<p>`` (final), ``initial_reservation_<p>``, ``pressure_drift_<p>``,
     ``delay_cost_<p>`` (cost of the weeks at the status quo), ``extra_rate_<p>`` (escalation of
     the tariffs it pays), ``net_utility_<p>`` (utility less the delay cost and, with no deal, the
-    escalated status quo's loss ``S * extra_rate``), per replicate ``talks_end_week`` and
-    ``talks_end_cause``, per track ``terminated``, and per condition ``condition_week_<c>``
+    escalated status quo's loss ``S * extra_rate``), per replicate ``talks_end_week``,
+    ``talks_end_cause`` and ``deadline_week`` (the week the first review decides), per track ``terminated``, and per condition ``condition_week_<c>``
     (first week it holds; ``n_weeks`` = not within the horizon).
     """
     n_reps, n_tracks = state.agreed_outcome.shape
@@ -53,6 +53,7 @@ def outcome_columns(
         "escalations": per_replicate(state.escalations),
         "terminated": per_track(state.terminated & ~agreed),
         "talks_end_week": per_replicate(state.talks_end_week),
+        "deadline_week": per_replicate(state.first_review_week),
         "talks_end_cause": per_replicate(state.talks_end_cause),
     }
     # a deal in week t is worth u * delta**t; the status quo is not a delayed payoff

@@ -190,14 +190,20 @@ class Termination(Shock):
 
     def carry_on(self, state: BatchState, uniforms: FloatArray, party: int, hazard: float) -> None:
         """Resume this leader's terminations with its weekly hazard, once their minimum is up."""
-        mine = state.terminated & (state.terminated_by == party)
+        # only open tracks: a closed replicate must not change (batch independence)
+        mine = state.terminated & (state.terminated_by == party) & state.is_open
         resume = mine & (state.week >= state.resume_after) & (uniforms[:, 1:2] < hazard)
         state.terminated &= ~resume
         state.terminated_by = np.where(resume, -1, state.terminated_by)
 
 
 class Directive(Shock):
-    """The leader orders its side to move quickly: its negotiators concede faster for a while."""
+    """The leader orders its side to move quickly: its negotiators concede faster for a while.
+
+    The order is also a public commitment: from then on the leader's ratification threshold on
+    those tracks is lower by ``protocol.directive_ratification_bonus`` (assumption), so a
+    directive has an effect that outlasts its weeks even when no zone of agreement exists yet.
+    """
 
     kind = EventKind.directive
 
@@ -219,6 +225,7 @@ class Directive(Shock):
         current = state.directive_until[:, party, :]
         later = np.maximum(current, state.week + weeks)
         state.directive_until[:, party, :] = np.where(hit, later, current)
+        state.committed[:, party, :] |= hit
 
 
 #: Every kind of shock and the class that applies it.

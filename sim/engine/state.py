@@ -72,6 +72,7 @@ class BatchState:
         talks_end_cause: ``(R,)`` why (:data:`RAN_ON`, :data:`REVIEW_CONFIRMED`,
             :data:`TALKS_ENDED`, :data:`HORIZON`).
         directive_until: ``(R, P, T)`` first week a party's directive no longer applies.
+        committed: ``(R, P, T)`` a party's leader has publicly ordered a quick deal on the track.
         initial_reservation: ``(R, P, T)`` reservation values drawn at the start.
         pressure_drift: ``(R, P, T)`` cumulative stakeholder drift (bounded).
         mandate_drift: ``(R, P, T)`` cumulative drift from coordinators' momentum.
@@ -109,6 +110,7 @@ class BatchState:
     talks_end_week: IntArray = field(init=False)
     talks_end_cause: IntArray = field(init=False)
     directive_until: IntArray = field(init=False)
+    committed: BoolArray = field(init=False)
     pressure_drift: FloatArray = field(init=False)
     mandate_drift: FloatArray = field(init=False)
     escalation_drift: FloatArray = field(init=False)
@@ -142,6 +144,7 @@ class BatchState:
         self.talks_end_week = np.full(n_reps, NO_WEEK, dtype=np.int64)
         self.talks_end_cause = _zeros((n_reps,))
         self.directive_until = _zeros(self.initial_reservation.shape)
+        self.committed = np.zeros(self.initial_reservation.shape, dtype=bool)
         self.pressure_drift = np.zeros(self.initial_reservation.shape)
         self.mandate_drift = np.zeros(self.initial_reservation.shape)
         self.escalation_drift = np.zeros(self.initial_reservation.shape)

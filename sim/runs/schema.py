@@ -66,6 +66,7 @@ ROW_COLUMNS = (
     Column("terminated", "bool", "talks on the track were terminated and never resumed"),
     Column("talks_end_week", "Int64", "week a review ended the talks (missing: it did not)"),
     Column("talks_end", "category", "why the talks ended: " + ", ".join(TALKS_END_LABELS)),
+    Column("deadline_week", "int64", "week the first review decides (drawn if stochastic)"),
 )
 #: Columns per issue of the scenario (missing where the row's track does not negotiate it).
 ISSUE_COLUMNS = (
@@ -127,6 +128,7 @@ def outcomes_frame(compiled: CompiledScenario, seed: int, cols: Columns) -> pd.D
     frame["terminated"] = cols["terminated"]
     end = cols["talks_end_week"]
     frame["talks_end_week"] = pd.Series(end).astype("Int64").mask(end == NO_WEEK).array
+    frame["deadline_week"] = cols["deadline_week"]
     frame["talks_end"] = pd.Categorical.from_codes(
         cols["talks_end_cause"], categories=pd.Index(TALKS_END_LABELS)
     )
