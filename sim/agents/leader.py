@@ -62,38 +62,58 @@ class Leader(mesa.Agent):
 
     def draw_blocks(self) -> list[DrawBlock]:
         """The leader's random inputs per replicate."""
-        n_weeks = self.world.n_weeks
+        n_steps = self.world.n_steps
         names = self.world.compiled.tracks
         shocks = [
-            DrawBlock(f"shock.{kind.value}.{self.spec.key}", (n_weeks, cls.uniforms_per_week))
+            DrawBlock(f"shock.{kind.value}.{self.spec.key}", (n_steps, cls.uniforms_per_week))
             for kind, cls in SHOCKS.items()
+            if self._is_stochastic(kind)
         ]
         ratify = [
-            DrawBlock(f"ratification.{self.spec.key}.{names[k].name}", (n_weeks,))
+            DrawBlock(f"ratification.{self.spec.key}.{names[k].name}", (n_steps,))
             for k in self.tracks
         ]
         return shocks + ratify
 
+    def _is_stochastic(self, kind: EventKind) -> bool:
+        """Whether shocks of this kind can happen by chance (else they need no draws).
+
+        A block left out changes no other block's numbers (blocks are keyed by name), so
+        switching a hazard on keeps every other draw of every replicate.
+        """
+        if kind is EventKind.termination:
+            spec = self.spec
+            return (
+                spec.hazards.get(kind, 0.0) > 0
+                or spec.provocation_response > 0
+                or spec.resumption_hazard > 0
+            )
+        return self.spec.hazards.get(kind, 0.0) > 0
+
     def receive_draws(self, draws: dict[str, FloatArray]) -> None:
         """Keep the leader's blocks of the batch's draws."""
         for kind in SHOCKS:
-            self.shock_uniforms[kind] = draws[f"shock.{kind.value}.{self.spec.key}"]
+            if self._is_stochastic(kind):
+                self.shock_uniforms[kind] = draws[f"shock.{kind.value}.{self.spec.key}"]
         for k in self.tracks:
             name = self.world.compiled.tracks[k].name
             self.ratification_uniforms[int(k)] = draws[f"ratification.{self.spec.key}.{name}"]
 
     def act(self) -> None:
         """Issue this week's scripted events, then each kind of stochastic shock."""
-        world, week = self.world, self.world.state.week
+        world, step = self.world, self.world.state.step
         everyone = np.ones(world.state.n_replicates, dtype=bool)
         for event in world.compiled.scenario.politics.events:
-            if event.week == week and event.party == self.spec.party:
+            if world.state.covers(event.week) and event.party == self.spec.party:
                 tracks = self._tracks_mask(event.tracks)
                 self._issue(event.kind, everyone, event.weeks, tracks, event.rate_step)
         for kind, shock in world.shocks.items():
-            uniforms = self.shock_uniforms[kind][:, week]
-            shock.carry_on(world.state, uniforms, self.party, self.spec.resumption_hazard)
-            fires = shock.fires(uniforms, self.hazard(kind))
+            if kind not in self.shock_uniforms:
+                continue
+            uniforms = self.shock_uniforms[kind][:, step]
+            resumption = world.state.step_hazard(self.spec.resumption_hazard)
+            shock.carry_on(world.state, uniforms, self.party, float(resumption))
+            fires = shock.fires(uniforms, world.state.step_hazard(self.hazard(kind)))
             if fires.any():
                 self._issue(
                     kind, fires, shock.default_weeks(), self.own_tracks, shock.default_size()
@@ -105,7 +125,7 @@ class Leader(mesa.Agent):
         if kind is not EventKind.termination or self.spec.provocation_response == 0.0:
             return base
         provoked = self.world.state.provoked_last_week[:, self.party]
-        return base + self.spec.provocation_response * provoked
+        return base + self.spec.provocation_response * provoked.astype(np.float64)
 
     def _tracks_mask(self, names: tuple[str, ...]) -> BoolArray:
         """``(T,)`` the party's tracks, limited to ``names`` if any are given."""
@@ -131,8 +151,8 @@ class Leader(mesa.Agent):
         """
         world, state = self.world, self.world.state
         margin = world.politics.ratify_margin[track][self.party, outcome]
-        suffered = state.escalations_suffered[rows, self.party, track]
-        committed = state.committed[rows, self.party, track]
+        suffered = state.escalations_suffered[:, self.party, track][rows]
+        committed = state.committed[:, self.party, track][rows]
         shift = (
             self.spec.audience_cost * suffered
             - world.protocol.directive_ratification_bonus * committed
@@ -141,5 +161,5 @@ class Leader(mesa.Agent):
 
     def ratify(self, track: int, rows: IntArray, outcome: IntArray) -> BoolArray:
         """Whether each tentative deal on ``track`` (batch positions ``rows``) is ratified."""
-        uniforms = self.ratification_uniforms[track][rows, self.world.state.week]
+        uniforms = self.ratification_uniforms[track][:, self.world.state.step][rows]
         return uniforms < self.ratification_probability(track, rows, outcome)

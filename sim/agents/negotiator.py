@@ -12,6 +12,7 @@ commits to an outcome below its own reservation value: such an offer is withheld
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import cast
 
 import mesa
@@ -69,39 +70,56 @@ class Negotiator(mesa.Agent):
             conditions: Bitmask of the track's conditions that hold (selects the offer tables).
             rows: Batch positions of the replicates concerned.
             opponent: The negotiator on the other side.
-            week: The round the answer is for (``week + 1`` when answering a counter-offer).
+            week: The round the answer is for (the week of its next offer when answering a
+                counter-offer).
         """
+        return self.views(track, conditions, rows, opponent, (week,))[0]
+
+    def views(
+        self,
+        track: int,
+        conditions: int,
+        rows: IntArray,
+        opponent: Negotiator,
+        weeks: Sequence[int],
+    ) -> list[TrackView]:
+        """:meth:`view` for several rounds at once; they share everything but the clock."""
         world, state = self.world, self.world.state
         n_rounds = world.deadline_weeks
-        tau = min(week, n_rounds - 1) / max(n_rounds - 1, 1)
-        directed = state.directive_until[rows, self.party, track] > state.week
-        boost = world.protocol.directive_time_boost * directed
+        directed = state.directive_until[:, self.party, track][rows] > state.week
         table = world.politics.restricted[track][conditions]
-        reservation = state.reservation[rows, self.party, track]
+        reservation = state.reservation[:, self.party, track][rows]
         burnt = self._surplus_burnt(table.sorted_desc[self.party, 0], reservation, rows, track)
+        advance = world.protocol.directive_time_boost * directed + burnt
         key = (track, conditions, self.party, opponent.party)
-        return TrackView(
+
+        def clock(week: int) -> FloatArray:
+            tau = min(week, n_rounds - 1) / max(n_rounds - 1, 1)
+            return np.minimum(tau + advance, 1.0)
+
+        first = TrackView(
             track=table,
             me=self.party,
             opponent=opponent.party,
-            round=week,
+            round=weeks[0],
             n_rounds=n_rounds,
-            time=np.minimum(tau + boost + burnt, 1.0),
+            time=clock(weeks[0]),
             reservation=reservation,
             pareto_table=world.politics.pareto[key],
-            history=state.offers[:, track, :, : state.week + 1],
+            history=state.offers[:, track, :, : state.step + 1],
             replicates=rows,
             discount=self.discount,
             opponent_discount=opponent.discount,
             week=state.week,
-            delay_cost=state.weekly_cost[rows, self.party, track],
+            delay_cost=state.weekly_cost[:, self.party, track][rows],
         )
+        return [first] + [replace(first, round=w, time=clock(w)) for w in weeks[1:]]
 
     def _surplus_burnt(
         self, best: float, reservation: FloatArray, rows: IntArray, track: int
     ) -> FloatArray:
         """``C / (u_max - rv)``: the share of the hoped-for surplus the delay has cost so far."""
-        cost = self.world.state.delay_cost[rows, self.party, track]
+        cost = self.world.state.delay_cost[:, self.party, track][rows]
         return cost / np.maximum(best - reservation, 1e-9)
 
     def propose(self, view: TrackView) -> IntArray:
@@ -120,5 +138,5 @@ class Negotiator(mesa.Agent):
         below a proposer's reservation value.
         """
         utility = self.world.compiled.tracks[track].utilities[self.party, outcome]
-        reservation = self.world.state.reservation[rows, self.party, track]
+        reservation = self.world.state.reservation[:, self.party, track][rows]
         return utility >= reservation - UTILITY_EPS

@@ -3,7 +3,10 @@
 Its mobilisation ``s ~ U(0.5, 1.5)`` (mean 1) is drawn once per replicate from its own block
 ``stakeholder.<key>``; each week it moves its government's reservation value on every open track
 it has a stake in by ``sign * pressure_per_week * influence * s`` (``sign`` -1 for stance
-``deal``, +1 for ``hold``). The model bounds the cumulative drift (``max_pressure_drift``).
+``deal``, +1 for ``hold``). The push is constant over the talks, so each stakeholder enters it
+once, at the start, into its party's lobby (``BatchState.lobby_push``), and the model applies
+the lobby's sum each week in one array operation, bounding the cumulative drift
+(``max_pressure_drift``).
 
 A stakeholder with a ``provocation_hazard`` (a provincial government's campaign, say) provokes
 the leader of the party it ``provokes`` in any week with that probability while talks are open
@@ -62,8 +65,8 @@ class Stakeholder(mesa.Agent):
         """One uniform per replicate (its mobilisation), and one per week if it provokes."""
         blocks = [DrawBlock(f"stakeholder.{self.spec.key}", (1,))]
         if self.provokes:
-            n_weeks = cast(World, self.model).n_weeks
-            blocks.append(DrawBlock(f"provocation.{self.spec.key}", (n_weeks,)))
+            n_steps = cast(World, self.model).n_steps
+            blocks.append(DrawBlock(f"provocation.{self.spec.key}", (n_steps,)))
         return blocks
 
     def receive_draws(self, draws: dict[str, FloatArray]) -> None:
@@ -72,17 +75,18 @@ class Stakeholder(mesa.Agent):
         sign = -1.0 if self.spec.stance is Stance.deal else 1.0
         rate = sign * self.spec.pressure_per_week * self.spec.influence
         self.push = rate * self.strength[:, None] * self.stake[None, :]
+        cast(World, self.model).state.lobby_push[:, self.party, :] += self.push
         if self.provokes:
             self.provocation_uniforms = draws[f"provocation.{self.spec.key}"]
 
     def act(self) -> None:
-        """Press on the tracks still open (the model bounds the cumulative drift)."""
+        """Provoke the other side's leader, if it does (its pressure is in the lobby push)."""
         world = cast(World, self.model)
         state = world.state
-        state.pressure_drift[:, self.party, :] += self.push * state.is_open
         if self.provokes:
-            u = self.provocation_uniforms[:, state.week]
-            provoking = (u < self.spec.provocation_hazard) & state.is_open.any(axis=1)
+            u = self.provocation_uniforms[:, state.step]
+            hazard = state.step_hazard(self.spec.provocation_hazard)
+            provoking = (u < hazard) & state.is_open.any(axis=1)
             state.provoked[:, self.target] |= provoking
             if world.tracer is not None:
                 world.tracer.event("provocation", provoking, self.party, 1)

@@ -31,12 +31,9 @@ class World(Protocol):
     at_track: npt.NDArray[np.bool_]
     tracer: TraceRecorder | None
 
-    @property
-    def n_weeks(self) -> int:
-        """Weeks simulated (to the last review)."""
-        ...
-
-    @property
-    def deadline_weeks(self) -> int:
-        """Rounds until the deadline: the negotiators' clock."""
-        ...
+    #: Weeks simulated (to the last review).
+    n_weeks: int
+    #: Steps simulated (weekly to the deadline, then one per meeting interval).
+    n_steps: int
+    #: Rounds until the deadline: the negotiators' clock.
+    deadline_weeks: int

@@ -8,8 +8,9 @@ agent class. A week activates the agents by type, in this order:
 1. ``Leader.act``: scripted events of the week, then each leader's stochastic shocks
    (:mod:`sim.engine.shocks`: suspension, escalation, directive, termination, the last
    state-dependent: more likely after last week's provocations), and resumptions;
-2. ``Stakeholder.act``: each constituency presses on its government's reservation values on the
-   open tracks (the model bounds the cumulative drift) and may provoke the other side's leader;
+2. ``Stakeholder.act``: a constituency may provoke the other side's leader; the model applies
+   every constituency's pressure on its government's reservation values on the open tracks
+   (their lobby push, entered at the start) and bounds the cumulative drift;
 3. per open, unsuspended track one alternating-offers round between the two negotiators at it
    (``Negotiator.propose`` / ``respond``): the first mover offers, the other side accepts or
    counters, and the first mover answers the counter;
@@ -20,8 +21,9 @@ agent class. A week activates the agents by type, in this order:
    delay, :mod:`sim.domain.tariffs`);
 7. in a review's week the :class:`~sim.engine.review.ReviewCalendar` may end the talks.
 
-Up to the deadline (the first review) there is a round every week; after it, every
-``meeting_interval_weeks``.
+Up to the deadline (the first review) a step is a week with one round; after it, a step covers
+``meeting_interval_weeks`` weeks with one round, its weekly hazards compounded over the step
+(``1 - (1 - h)**weeks``) and its weekly pressure and costs multiplied by its weeks.
 
 Replicates whose tracks are closed or suspended are masked, never looped over. Mesa's own seeded
 RNG (``self.rng``) is not used for replicate randomness: every random input comes from
@@ -107,6 +109,7 @@ class NegotiationModel(mesa.Model):
         super().__init__(rng=seed)
         self.compiled, self.politics, self.protocol = compiled, politics, protocol
         self.seed = seed
+        self._set_calendar()
         replicates = np.asarray(replicates, dtype=np.int64)
         #: ``(P, T)`` whether each party is at each track.
         self.at_track = np.zeros((len(compiled.party_names), len(compiled.tracks)), dtype=bool)
@@ -125,6 +128,7 @@ class NegotiationModel(mesa.Model):
                 compiled.scenario.politics.conditions, draws, self.n_weeks
             ),
             n_weeks=self.n_weeks,
+            n_steps=self.n_steps,
         )
         for agent in self._drawing_agents():
             agent.receive_draws(draws)
@@ -134,15 +138,17 @@ class NegotiationModel(mesa.Model):
         self.tracer = TraceRecorder(compiled, self.state) if record_trace else None
 
     # --- set-up ---------------------------------------------------------------------------
-    @property
-    def n_weeks(self) -> int:
-        """Weeks simulated (to the last review)."""
-        return self.compiled.n_weeks
-
-    @property
-    def deadline_weeks(self) -> int:
-        """Rounds until the deadline: the negotiators' clock."""
-        return self.compiled.scenario.deadline_weeks
+    def _set_calendar(self) -> None:
+        """Weeks simulated, rounds to the deadline and steps (read every round, so kept)."""
+        scenario = self.compiled.scenario
+        #: Weeks simulated (to the last review).
+        self.n_weeks: int = self.compiled.n_weeks
+        #: Rounds until the deadline: the negotiators' clock.
+        self.deadline_weeks: int = scenario.deadline_weeks
+        weekly = min(self.deadline_weeks, self.n_weeks)
+        interval = scenario.review.meeting_interval_weeks
+        #: Steps simulated: one per week to the deadline, then one per meeting interval.
+        self.n_steps: int = weekly + -(-(self.n_weeks - weekly) // interval)
 
     def _create_agents(self, strategies: dict[str, Strategy]) -> None:
         sc, pidx = self.compiled.scenario, self.compiled.party_index
@@ -223,37 +229,41 @@ class NegotiationModel(mesa.Model):
     def step(self) -> None:
         """Advance every replicate of the batch by one week."""
         state = self.state
+        state.step_weeks = self._step_weeks()
         state.provoked_last_week, state.provoked = state.provoked, state.provoked_last_week
         state.provoked[:] = False
         self._activate(Leader, "act")
         state.talking = (state.week >= state.suspended_until) & ~state.terminated
-        state.weeks_suspended += (~state.talking & state.is_open).astype(np.int64)
+        state.weeks_suspended += state.step_weeks * (~state.talking & state.is_open)
         self._activate(Stakeholder, "act")
         bound = self.protocol.max_pressure_drift
-        state.pressure_drift = np.clip(state.pressure_drift, -bound, bound)
+        pushed = state.pressure_drift + state.step_weeks * state.lobby_push * state.is_open[:, None]
+        state.pressure_drift = np.clip(pushed, -bound, bound)
         state.refresh_reservation()
         self._update_weekly_cost()
         was_open = state.is_open.copy()
-        if self._is_meeting_week():
-            for k in range(len(self.compiled.tracks)):
-                active = state.is_open[:, k] & state.talking[:, k]
-                if active.any():
-                    self._negotiate_track(k, active)
+        for k in range(len(self.compiled.tracks)):
+            active = state.is_open[:, k] & state.talking[:, k]
+            if active.any():
+                self._negotiate_track(k, active)
         state.concluded_now = was_open & ~state.is_open
         self._activate(Coordinator, "act")
         state.refresh_reservation()
-        state.delay_cost += state.weekly_cost * state.is_open[:, None, :]
+        state.delay_cost += (state.step_weeks * state.weekly_cost) * state.is_open[:, None, :]
         if self.tracer is not None:
             self.tracer.week_state()
         self.review.decide(state)
-        state.week += 1
+        state.week += state.step_weeks
+        state.step += 1
         if state.week >= self.n_weeks or not state.is_open.any():
             self.running = False
 
-    def _is_meeting_week(self) -> bool:
-        """Every week up to the deadline, then every ``meeting_interval_weeks``."""
-        after = self.state.week - self.deadline_weeks
-        return after < 0 or after % self.compiled.scenario.review.meeting_interval_weeks == 0
+    def _step_weeks(self) -> int:
+        """One week up to the deadline, then ``meeting_interval_weeks`` (never past the horizon)."""
+        if self.state.week < self.deadline_weeks:
+            return 1
+        interval = self.compiled.scenario.review.meeting_interval_weeks
+        return max(1, min(interval, self.n_weeks - self.state.week))
 
     def _update_weekly_cost(self) -> None:
         """``(R, P, T)`` cost of one more week at the status quo, with the tariffs now in force."""
@@ -297,19 +307,22 @@ class NegotiationModel(mesa.Model):
         """One alternating-offers round on track ``k`` for batch positions ``rows``."""
         a, b = self._parties_in_order(k)
         t = self.state.week
-        offer = a.propose(a.view(k, conditions, rows, b, t))
+        # a's view now and when it answers the counter (its next offer's week), built together
+        a_now, a_next = a.views(k, conditions, rows, b, (t, t + self.state.step_weeks))
+        offer = a.propose(a_now)
         made = a.can_commit(k, rows, offer)
         # one view serves b's answer and its counter: its history is a view of the batch state,
         # so it sees a's offer once recorded
         b_view = b.view(k, conditions, rows, a, t)
         accepted = made & b.respond(b_view, offer)
-        self.state.offers[rows, k, a.party, t] = np.where(made, offer, -1)
+        step = self.state.step
+        self.state.offers[rows, k, a.party, step] = np.where(made, offer, -1)
         counter = b.propose(b_view)
         countering = ~accepted & b.can_commit(k, rows, counter)
         # the first mover compares the counter with what it would offer next week (AC_next)
-        answer = a.respond(a.view(k, conditions, rows, b, t + 1), counter)
+        answer = a.respond(a_next, counter)
         counter_accepted = countering & answer
-        self.state.offers[rows, k, b.party, t] = np.where(countering, counter, -1)
+        self.state.offers[rows, k, b.party, step] = np.where(countering, counter, -1)
         deal = np.where(accepted, offer, counter)
         tentative = accepted | counter_accepted
         if self.tracer is not None:

@@ -27,7 +27,8 @@ def outcome_columns(
     ``delay_cost_<p>`` (cost of the weeks at the status quo), ``extra_rate_<p>`` (escalation of
     the tariffs it pays), ``net_utility_<p>`` (utility less the delay cost and, with no deal, the
     escalated status quo's loss ``S * extra_rate``), per replicate ``talks_end_week``,
-    ``talks_end_cause`` and ``deadline_week`` (the week the first review decides), per track ``terminated``, and per condition ``condition_week_<c>``
+    ``talks_end_cause`` and ``deadline_week`` (the week the first review decides), per track
+    ``terminated``, and per condition ``condition_week_<c>``
     (first week it holds; ``n_weeks`` = not within the horizon).
     """
     n_reps, n_tracks = state.agreed_outcome.shape

@@ -49,14 +49,14 @@ class ReviewCalendar:
         state.first_review_week = self.review_week[0] + offset
 
     def decide(self, state: BatchState) -> None:
-        """End the talks of the replicates whose review this week says so."""
-        week = state.week
+        """End the talks of the replicates whose review falls in this step and says so."""
         for j in range(self.review_week.size):  # a handful of reviews, not replicates
-            at_review = (
-                state.first_review_week == week
+            week = (
+                state.first_review_week
                 if j == 0
-                else np.full(state.n_replicates, self.review_week[j] == week)
+                else np.full(state.n_replicates, self.review_week[j])
             )
+            at_review = state.in_step(week)
             if not at_review.any():
                 continue
             u = self.uniforms[:, j + 1]

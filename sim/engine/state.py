@@ -53,7 +53,7 @@ class BatchState:
         concluded_now: ``(R, T)`` the track was concluded (ratified) this week.
         agreement_week: ``(R, T)`` week of the ratified deal (:data:`NO_WEEK`: none).
         agreed_outcome: ``(R, T)`` the ratified outcome (:data:`NO_OUTCOME`: none).
-        offers: ``(R, T, P, W)`` every offer made (:data:`NO_OUTCOME`: none that week).
+        offers: ``(R, T, P, S)`` every offer made, per step (:data:`NO_OUTCOME`: none then).
         suspended_until: ``(R, T)`` first week talks on the track go on again.
         weeks_suspended: ``(R, T)`` weeks the track spent suspended while open.
         escalations: ``(R,)`` escalations while some track was open.
@@ -75,6 +75,7 @@ class BatchState:
         committed: ``(R, P, T)`` a party's leader has publicly ordered a quick deal on the track.
         initial_reservation: ``(R, P, T)`` reservation values drawn at the start.
         pressure_drift: ``(R, P, T)`` cumulative stakeholder drift (bounded).
+        lobby_push: ``(R, P, T)`` the weekly push of all a party's stakeholders together.
         mandate_drift: ``(R, P, T)`` cumulative drift from coordinators' momentum.
         escalation_drift: ``(R, P, T)`` cumulative drift from escalations.
         reservation: ``(R, P, T)`` current reservation values: the sum of the above, clipped.
@@ -87,7 +88,12 @@ class BatchState:
     initial_reservation: FloatArray
     condition_week: IntArray
     n_weeks: int
+    n_steps: int
     week: int = 0
+    #: Weeks the current step covers (1 up to the deadline, then the meeting interval).
+    step_weeks: int = 1
+    #: Index of the current step (weekly draw blocks are indexed by it).
+    step: int = 0
     is_open: BoolArray = field(init=False)
     talking: BoolArray = field(init=False)
     concluded_now: BoolArray = field(init=False)
@@ -112,6 +118,7 @@ class BatchState:
     directive_until: IntArray = field(init=False)
     committed: BoolArray = field(init=False)
     pressure_drift: FloatArray = field(init=False)
+    lobby_push: FloatArray = field(init=False)
     mandate_drift: FloatArray = field(init=False)
     escalation_drift: FloatArray = field(init=False)
     reservation: FloatArray = field(init=False)
@@ -126,7 +133,8 @@ class BatchState:
         self.concluded_now = np.zeros(rt, dtype=bool)
         self.agreement_week = np.full(rt, NO_WEEK, dtype=np.int64)
         self.agreed_outcome = np.full(rt, NO_OUTCOME, dtype=np.int64)
-        self.offers = np.full((*rt, n_parties, self.n_weeks), NO_OUTCOME, dtype=np.int64)
+        # int32: outcome indices of a track fit, and the history is the largest array of a batch
+        self.offers = np.full((*rt, n_parties, self.n_steps), NO_OUTCOME, dtype=np.int32)
         self.suspended_until = _zeros(rt)
         self.weeks_suspended = _zeros(rt)
         self.escalations = _zeros((n_reps,))
@@ -146,6 +154,7 @@ class BatchState:
         self.directive_until = _zeros(self.initial_reservation.shape)
         self.committed = np.zeros(self.initial_reservation.shape, dtype=bool)
         self.pressure_drift = np.zeros(self.initial_reservation.shape)
+        self.lobby_push = np.zeros(self.initial_reservation.shape)
         self.mandate_drift = np.zeros(self.initial_reservation.shape)
         self.escalation_drift = np.zeros(self.initial_reservation.shape)
         self.ratification_attempts = _zeros(rt)
@@ -156,6 +165,20 @@ class BatchState:
     def n_replicates(self) -> int:
         """Replicates in the batch."""
         return int(self.replicates.size)
+
+    def step_hazard(self, weekly: float | FloatArray) -> float | FloatArray:
+        """Probability that a weekly hazard fires at least once in this step's weeks."""
+        if self.step_weeks == 1:
+            return weekly
+        return 1.0 - np.power(1.0 - np.asarray(weekly, dtype=np.float64), self.step_weeks)
+
+    def in_step(self, week: IntArray) -> BoolArray:
+        """Whether each of ``week`` falls in the weeks this step covers."""
+        return (week >= self.week) & (week < self.week + self.step_weeks)
+
+    def covers(self, week: int) -> bool:
+        """Whether the week ``week`` falls in this step."""
+        return self.week <= week < self.week + self.step_weeks
 
     def refresh_reservation(self) -> None:
         """Current reservation values: drawn, then pressed, coordinated and escalated, clipped."""

@@ -85,7 +85,7 @@ class TraceRecorder:
         ratified: BoolArray,
     ) -> None:
         """Each tentative deal, the ratifying leaders' probabilities and draws."""
-        week = self.state.week
+        step = self.state.step
         for j in range(idx.size):
             row = self._row(
                 int(idx[j]),
@@ -98,7 +98,7 @@ class TraceRecorder:
                 name = self.compiled.party_names[leader.party]
                 p = leader.ratification_probability(k, idx[j : j + 1], outcome[j : j + 1])[0]
                 row[f"ratify_probability_{name}"] = float(p)
-                row[f"ratify_draw_{name}"] = float(leader.ratification_uniforms[k][idx[j], week])
+                row[f"ratify_draw_{name}"] = float(leader.ratification_uniforms[k][idx[j], step])
 
     def week_state(self) -> None:
         """Per track: open or not, talks suspended or not, reservation values and pressure."""

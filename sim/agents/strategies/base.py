@@ -38,7 +38,8 @@ class TrackView:
         pareto_table: Opponent's favourite outcome among my ``k + 1`` best (see
             :meth:`CompiledTrack.best_for_opponent`).
         history: ``(R_batch, n_parties, rounds so far)`` offers on this track so far (``-1``:
-            none), a view of the batch state; read it through :attr:`my_offers` and
+            none), one column per round (a week up to the deadline, a meeting interval after
+            it), a view of the batch state; read it through :attr:`my_offers` and
             :attr:`opponent_offers`, which select this view's replicates only when asked.
         replicates: Positions in the batch of the replicates this view answers for.
         discount: My discount factor per round, delta in (0, 1]: an agreement in week ``t`` is
