@@ -253,13 +253,14 @@ def _validate_tactic(key: str, n: NegotiatorConfig) -> None:
         require(
             n.tactic is Tactic.polynomial, f"{key}.tactic", n.tactic.name, "bayesian: polynomial"
         )
-        require(1 <= n.belief_window <= 1000, f"{key}.belief_window", n.belief_window, "in 1..1000")
-        require(
-            math.isfinite(n.belief_noise) and 0.001 <= n.belief_noise <= 1.0,
-            f"{key}.belief_noise",
-            n.belief_noise,
-            "must be in [0.001, 1]",
-        )
+    # checked whatever the strategy: a bad value is never silently ignored
+    require(1 <= n.belief_window <= 1000, f"{key}.belief_window", n.belief_window, "in 1..1000")
+    require(
+        math.isfinite(n.belief_noise) and 0.001 <= n.belief_noise <= 1.0,
+        f"{key}.belief_noise",
+        n.belief_noise,
+        "must be in [0.001, 1]",
+    )
     require(0.0 <= n.kappa < 1.0, f"{key}.kappa", n.kappa, "must be in [0, 1)")
     if n.tactic is Tactic.exponential:
         require(n.kappa > 0.0, f"{key}.kappa", n.kappa, "exponential tactic needs (0, 1)")
