@@ -71,7 +71,7 @@ def plot_agreement_weeks(outcomes: pd.DataFrame, n_weeks: int, path: Path, title
         ax.set_title(
             f"{track.replace('_', ' ')}: {weeks.size / max(len(rows), 1):.1%} agree", fontsize=9
         )
-    axes[-1, 0].set_xlabel("agreement week (0 = start of talks; deadline = last week)")
+    axes[-1, 0].set_xlabel("agreement week (0 = start of talks; horizon = last week)")
     fig.suptitle(title or "When deals are reached", fontsize=11)
     return _save(fig, path)
 
