@@ -25,6 +25,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 import sim.plots as plots
 from sim.config.errors import ConfigError
+from sim.config.genius import resolve_genius
 from sim.config.schema import RunConfig
 from sim.config.validation import validate_run
 from sim.runs.experiment import build_experiment
@@ -52,6 +53,7 @@ def load_run_config(run_dir: Path) -> RunConfig:
         raise ReplayError(f"{path}: does not fit the current config schema: {exc}") from exc
     assert isinstance(cfg, RunConfig)
     try:
+        cfg = resolve_genius(cfg)  # a GENIUS scenario re-reads its files (they must not change)
         validate_run(cfg)
     except ConfigError as exc:
         raise ReplayError(f"{path}: {exc}") from exc
