@@ -1,4 +1,4 @@
-"""``python -m sim.run [overrides]``: the same command line as ``python -m sim`` (:mod:`sim.cli.run`).
+"""``python -m sim.run [overrides]``: the command line of ``python -m sim`` (:mod:`sim.cli.run`).
 
 Kept because that spelling is quoted in issues and papers; ``python -m sim`` is the documented one.
 """

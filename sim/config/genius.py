@@ -1,4 +1,4 @@
-"""A scenario from GENIUS / ANAC files: ``scenario=genius scenario.domain=D scenario.profiles=[A,B]``.
+"""A scenario from GENIUS / ANAC files (``scenario=genius``): the files read into the config.
 
 :func:`resolve_genius` reads the files a scenario config names (``scenario.domain``,
 ``scenario.profiles``), parses them with :mod:`sim.domain.genius` and fills the config's
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -74,6 +73,9 @@ def read_file(key: str, path: str, max_bytes: int) -> bytes:
 def load_files(sc: ScenarioConfig) -> tuple[GeniusDomain | None, list[GeniusProfile]]:
     """Read and parse the domain (if any) and the profiles the scenario names.
 
+    Without a domain file, the first profile's own issues are the domain (ANAC 2010 style) and
+    the second profile must value the same issues.
+
     Raises:
         ConfigError: ``<key>=<path>: <element>: <problem>`` for a missing, oversized or malformed
             file.
@@ -81,16 +83,20 @@ def load_files(sc: ScenarioConfig) -> tuple[GeniusDomain | None, list[GeniusProf
     max_bytes = int(sc.genius.max_file_mb * MIB)
     domain: GeniusDomain | None = None
     if sc.domain is not None:
-        path = sc.domain
-        data = read_file("scenario.domain", path, max_bytes)
-        domain = _wrap("scenario.domain", path, lambda: parse_domain(data, path, max_bytes))
+        data = read_file("scenario.domain", sc.domain, max_bytes)
+        try:
+            domain = parse_domain(data, sc.domain, max_bytes)
+        except GeniusFormatError as exc:
+            raise _file_error("scenario.domain", sc.domain, exc) from None
     profiles: list[GeniusProfile] = []
     for i, path in enumerate(sc.profiles):
         key = f"scenario.profiles[{i}]"
         data = read_file(key, path, max_bytes)
-        # without a domain file, the first profile's own issues are the domain (ANAC 2010 style)
-        against = domain if domain is not None else (_domain_of(profiles[0]) if profiles else None)
-        profiles.append(_wrap(key, path, lambda: parse_profile(data, path, against, max_bytes)))
+        against = domain if domain is not None or not profiles else _domain_of(profiles[0])
+        try:
+            profiles.append(parse_profile(data, path, against, max_bytes))
+        except GeniusFormatError as exc:
+            raise _file_error(key, path, exc) from None
     return domain, profiles
 
 
@@ -98,12 +104,9 @@ def _domain_of(profile: GeniusProfile) -> GeniusDomain:
     return GeniusDomain(source=profile.source, name="domain", issues=profile.issues)
 
 
-def _wrap[T](key: str, path: str, parse: Callable[[], T]) -> T:
-    """Run a parser; its one-line error becomes a ConfigError naming the key and the file."""
-    try:
-        return parse()
-    except GeniusFormatError as exc:
-        raise ConfigError(key, path, f"{exc.element}: {exc.problem}") from None
+def _file_error(key: str, path: str, exc: GeniusFormatError) -> ConfigError:
+    """The parser's one-line error as a ConfigError naming the key, the file and the element."""
+    return ConfigError(key, path, f"{exc.element}: {exc.problem}")
 
 
 def issue_keys(issues: tuple[GeniusIssue, ...]) -> dict[int, str]:
@@ -134,7 +137,9 @@ def _check_size(sc: ScenarioConfig, issues: tuple[GeniusIssue, ...], keys: dict[
     """Refuse an outcome space larger than ``max_outcomes`` before building its options."""
     sizes = {keys[i.index]: i.n_levels(sc.genius.real_levels) for i in issues}
     n = math.prod(sizes.values())
-    where = ("scenario.domain", sc.domain) if sc.domain else ("scenario.profiles[0]", sc.profiles[0])
+    where = (
+        ("scenario.domain", sc.domain) if sc.domain else ("scenario.profiles[0]", sc.profiles[0])
+    )
     listed = ", ".join(f"{k}: {v:,}" for k, v in sizes.items())
     require(
         n <= sc.genius.max_outcomes,
@@ -147,7 +152,8 @@ def _check_size(sc: ScenarioConfig, issues: tuple[GeniusIssue, ...], keys: dict[
 def _status_quo(sc: ScenarioConfig, key: str, labels: tuple[str, ...]) -> str:
     chosen = sc.genius.status_quo_options.get(key)
     if chosen is not None:
-        require(chosen in labels, f"scenario.genius.status_quo_options.{key}", chosen, str(list(labels)))
+        key_name = f"scenario.genius.status_quo_options.{key}"
+        require(chosen in labels, key_name, chosen, f"one of {list(labels)}")
         return chosen
     return labels[0] if sc.genius.status_quo is GeniusStatusQuo.first else labels[-1]
 

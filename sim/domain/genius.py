@@ -472,10 +472,8 @@ def _weights(objective: Element, issues: tuple[GeniusIssue, ...], source: str) -
         index = _integer(el, "index", source)
         if index not in indices:
             known = ", ".join(str(i) for i in sorted(indices))
-            raise GeniusFormatError(
-                source, describe(el), f"weighs a missing issue: no issue has index {index} "
-                f"(issues: {known})"
-            )  # fmt: skip
+            problem = f"weighs a missing issue: no issue has index {index} (issues: {known})"
+            raise GeniusFormatError(source, describe(el), problem)
         if index in raw:
             raise GeniusFormatError(source, describe(el), f"issue {index} is weighed twice")
         weight = _required_number(el, "value", source)
