@@ -429,12 +429,19 @@ def genius_overrides(
     unknown = sorted(set(options) - known)
     if unknown:
         raise TypeError(f"unknown GENIUS option(s) {unknown}; known: {sorted(known)}")
-    return [
+    applied = [
         "scenario=genius",
         format_override("scenario.domain", None if domain is None else str(domain)),
         format_override("scenario.profiles", [str(p) for p in profiles]),
-        *(format_override(f"scenario.genius.{k}", v) for k, v in options.items()),
     ]
+    for key, value in options.items():
+        if isinstance(value, Mapping):  # Hydra adds dict entries one key at a time
+            applied += [
+                format_override(f"++scenario.genius.{key}.{k}", v) for k, v in value.items()
+            ]
+        else:
+            applied.append(format_override(f"scenario.genius.{key}", value))
+    return applied
 
 
 def scenario_from_genius(
