@@ -78,6 +78,13 @@ def validate_scenario(sc: ScenarioConfig) -> None:
     start = parse_date("scenario.start_date", sc.start_date)
     end = parse_date("scenario.deadline", sc.deadline)
     require(end > start, "scenario.deadline", sc.deadline, f"must be after start_date {start}")
+    require(
+        bool(sc.parties),
+        "scenario.parties",
+        [],
+        "need >= 2 parties (scenario=genius reads them from files: scenario.domain=DOMAIN.xml "
+        "scenario.profiles=[A.xml,B.xml])",
+    )
     require(len(sc.parties) >= 2, "scenario.parties", list(sc.parties), "need >= 2 parties")
     for name, issue in sc.issues.items():
         _validate_issue(f"scenario.issues.{name}", issue)
