@@ -1,7 +1,8 @@
 """Replay one replicate of a finished run (``python -m sim replay RUN_DIR --replicate I``).
 
 The run's config is rebuilt from ``RUN_DIR/.hydra/config.yaml`` alone (loaded, merged onto the
-:class:`~sim.config.schema.RunConfig` schema, converted and validated; no Hydra app),
+:class:`~sim.config.schema.RunConfig` schema, converted and validated; no Hydra app; a
+``scenario=genius`` run reads the GENIUS files it names again, :mod:`sim.config.genius`),
 replicate ``I`` is simulated by itself with the trace on, and the result goes to
 ``RUN_DIR/replay_<I>/``:
 ``trace.parquet`` and ``trace.csv`` (one row per event: offers with week, track, proposer, the
