@@ -11,9 +11,10 @@ writes it) is checked against the files, which must still give the same scenario
 The scenario: one track, ``agreement``, on which ``party_1`` and ``party_2`` (the profiles, in
 order; display names are the files' stems) negotiate every issue; each issue's options are its
 items, its integers, or ``scenario.genius.real_levels`` levels of a real issue, valued by GENIUS's
-evaluators; weights are normalised; a party's reservation value is its profile's (no spread). Issue
-names become identifiers (``Size of Fund`` -> ``size_of_fund``). A profile's discount factor d
-becomes the party's per-round ``negotiator.<party>.discount`` = d ** (1 / rounds).
+evaluators; weights are normalised; a party's reservation value is its profile's (no spread); the
+status quo, which GENIUS lacks, is chosen by ``scenario.genius.status_quo``. Issue names become
+identifiers (``Size of Fund`` -> ``size_of_fund``). A profile's discount factor d becomes the
+party's per-round ``negotiator.<party>.discount`` = d ** (1 / rounds).
 """
 
 from __future__ import annotations
@@ -149,13 +150,19 @@ def _check_size(sc: ScenarioConfig, issues: tuple[GeniusIssue, ...], keys: dict[
     )
 
 
-def _status_quo(sc: ScenarioConfig, key: str, labels: tuple[str, ...]) -> str:
+def _status_quo(sc: ScenarioConfig, key: str, labels: tuple[str, ...], welfare: list[float]) -> str:
+    """The issue's status-quo option; ``welfare`` is the parties' summed weighted value of each."""
     chosen = sc.genius.status_quo_options.get(key)
     if chosen is not None:
         key_name = f"scenario.genius.status_quo_options.{key}"
         require(chosen in labels, key_name, chosen, f"one of {list(labels)}")
         return chosen
-    return labels[0] if sc.genius.status_quo is GeniusStatusQuo.first else labels[-1]
+    if sc.genius.status_quo is GeniusStatusQuo.first:
+        return labels[0]
+    if sc.genius.status_quo is GeniusStatusQuo.last:
+        return labels[-1]
+    # utility is additive, so the issue-wise minima make the outcome of least total utility
+    return labels[welfare.index(min(welfare))]  # ties: the first listed
 
 
 def _issue_description(issue: GeniusIssue, n_options: int) -> str:
@@ -183,10 +190,31 @@ def genius_scenario(sc: ScenarioConfig, profiles: list[GeniusProfile]) -> Genius
         )
     _check_size(sc, issues, keys)
     levels = {i.index: i.levels(sc.genius.real_levels) for i in issues}
+    values = [
+        {
+            keys[i.index]: {
+                label: profile.value(i, point)
+                for label, point in zip(*levels[i.index], strict=True)
+            }
+            for i in issues
+        }
+        for profile in profiles
+    ]
+
+    def welfare(issue: GeniusIssue) -> list[float]:
+        key = keys[issue.index]
+        return [
+            sum(
+                p.weights[issue.index] * v[key][label]
+                for p, v in zip(profiles, values, strict=True)
+            )
+            for label in levels[issue.index][0]
+        ]
+
     issue_configs = {
         keys[i.index]: IssueConfig(
             options=list(levels[i.index][0]),
-            status_quo=_status_quo(sc, keys[i.index], levels[i.index][0]),
+            status_quo=_status_quo(sc, keys[i.index], levels[i.index][0], welfare(i)),
             kind=IssueKind.concession,
             description=_issue_description(i, len(levels[i.index][0])),
         )
@@ -197,13 +225,7 @@ def genius_scenario(sc: ScenarioConfig, profiles: list[GeniusProfile]) -> Genius
             name=Path(path).stem,
             reservation_value=profile.reservation_value,
             weights={keys[i.index]: profile.weights[i.index] for i in issues},
-            values={
-                keys[i.index]: {
-                    label: profile.value(i, point)
-                    for label, point in zip(*levels[i.index], strict=True)
-                }
-                for i in issues
-            },
+            values=values[n],
         )
         for n, (path, profile) in enumerate(zip(sc.profiles, profiles, strict=True))
     }

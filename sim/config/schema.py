@@ -266,10 +266,13 @@ class NegotiatorActorConfig:
 class GeniusStatusQuo(Enum):
     """Which option of every issue is the status quo of a GENIUS scenario (GENIUS has none).
 
-    ``first``: the first item of a discrete issue, as the domain lists it, and the lower bound of
-    an integer or real issue. ``last``: the last item, and the upper bound.
+    ``min_welfare``: the option with the least summed weighted value of the two parties, so that
+    the status quo is the outcome of least total utility (ties: the first listed). ``first``: the
+    first item of a discrete issue, as the domain lists it, and the lower bound of an integer or
+    real issue. ``last``: the last item, and the upper bound.
     """
 
+    min_welfare = "min_welfare"
     first = "first"
     last = "last"
 
@@ -297,7 +300,7 @@ class GeniusConfig:
             normalised time, ``u * d**t`` with t in [0, 1].
     """
 
-    status_quo: GeniusStatusQuo = GeniusStatusQuo.first
+    status_quo: GeniusStatusQuo = GeniusStatusQuo.min_welfare
     status_quo_options: dict[str, str] = field(default_factory=dict)
     real_levels: int = 11
     max_file_mb: float = 64.0

@@ -6,7 +6,7 @@ computations, runs through the command line and the Python API.
 
 from __future__ import annotations
 
-import subprocess
+import runpy
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hydra.core.global_hydra import GlobalHydra
 
 import sim
 from sim.config.build import build_scenario
@@ -24,7 +25,7 @@ from sim.domain.outcome_space import compile_scenario
 from sim.runs.replay import ReplayError, load_run_config
 from sim.runs.schema import OUTCOMES_FILE
 from tests import genius_xml as gx
-from tests.conftest import SUBPROCESS_ENV, compose_run_config, run_cli
+from tests.conftest import compose_run_config, run_cli
 
 
 @pytest.fixture
@@ -59,11 +60,21 @@ def test_parties_take_the_profiles_order_names_and_reservation_values(files):
 
 def test_the_status_quo_is_explicit_and_configurable(files):
     paths = (files["domain"], [files["a"], files["b"]])
-    first = sim.scenario_from_genius(*paths).issues
+    least = sim.scenario_from_genius(*paths)  # default: the outcome of least total utility
+    # per issue, the least summed weighted value: kind plum (.5 * .25 + .25 * .6 = .275),
+    # count 6 (.25 * (.9 + 0)), price 20 (.25 * 1 + .5 * 0)
+    sq = {name: issue.status_quo for name, issue in least.issues.items()}
+    assert sq == {"fruit_kind": "plum", "count": "6", "price": "20"}
+    track = compile_scenario(least).tracks[0]
+    assert track.utilities[:, track.status_quo] == pytest.approx([0.6, 0.15])
+    assert track.utilities.sum(axis=0).min() == pytest.approx(0.75)
+    first = sim.scenario_from_genius(*paths, status_quo="first").issues
     assert (first["fruit_kind"].status_quo, first["price"].status_quo) == ("apple", "10")
     last = sim.scenario_from_genius(*paths, status_quo="last").issues
     assert (last["fruit_kind"].status_quo, last["count"].status_quo) == ("plum", "6")
-    chosen = sim.scenario_from_genius(*paths, status_quo_options={"fruit_kind": "pear"}).issues
+    chosen = sim.scenario_from_genius(
+        *paths, status_quo="first", status_quo_options={"fruit_kind": "pear"}
+    ).issues
     assert (chosen["fruit_kind"].status_quo, chosen["count"].status_quo) == ("pear", "2")
     with pytest.raises(ConfigError, match=r"status_quo_options.fruit_kind='fig': one of"):
         sim.scenario_from_genius(*paths, status_quo_options={"fruit_kind": "fig"})
@@ -131,23 +142,15 @@ def test_the_command_line_runs_and_replays(files, tmp_path, capsys):
     assert "replay OK" in capsys.readouterr().out
 
 
-def test_the_issue_spelling_python_dash_m_sim_run_works(files, tmp_path):
+def test_the_issue_spelling_python_dash_m_sim_run_works(files, tmp_path, monkeypatch):
     out = tmp_path / "run"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sim.run",
-            *gx.overrides(files, "n_replicates=10"),
-            f"hydra.run.dir={out}",
-        ],
-        cwd=tmp_path,  # any folder: conf/ is found next to the package
-        env=SUBPROCESS_ENV,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert done.returncode == 0, done.stderr
+    args = [*gx.overrides(files, "n_replicates=10"), f"hydra.run.dir={out}"]
+    monkeypatch.setattr(sys, "argv", ["sim/run.py", *args])
+    GlobalHydra.instance().clear()
+    try:
+        runpy.run_module("sim.run", run_name="__main__")  # what python -m sim.run does
+    finally:
+        GlobalHydra.instance().clear()
     assert pd.read_parquet(out / OUTCOMES_FILE)["replicate"].nunique() == 10
 
 
