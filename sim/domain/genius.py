@@ -33,6 +33,7 @@ bomb) and external references; inputs larger than ``max_bytes`` are refused befo
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -226,13 +227,45 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+# Two slips that GENIUS's own lenient reader accepts and real ANAC files contain: an XML
+# declaration after a comment (ANAC 2014), a bare "&" in a value ("Coffee & Thee", ANAC 2015), and
+# text in latin-1 that declares no encoding.
+_DECLARATION = re.compile(r"<\?xml[^>]*\?>")
+_BARE_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z_][A-Za-z0-9_.-]*;)")
+
+
+def _tolerate_slips(text: str) -> str:
+    """Move a misplaced XML declaration to the start and escape bare ampersands."""
+    found = _DECLARATION.search(text)
+    if found is not None and found.start() > 0:
+        text = found.group(0) + text[: found.start()] + text[found.end() :]
+    return _BARE_AMPERSAND.sub("&amp;", text)
+
+
+def _tolerate_slips_in_bytes(data: bytes) -> bytes | str:
+    # the slips are ASCII; latin-1 maps every byte to one character and back, whatever the
+    # file's encoding (UTF-8, ISO-8859-1, ...), so the declared encoding still decodes the rest
+    text = _tolerate_slips(data.decode("latin-1"))
+    if _DECLARATION.match(text) is None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:  # undeclared and not UTF-8 ("\xa310,000", ANAC 2015): latin-1
+            return text
+    return text.encode("latin-1")
+
+
 def parse_xml(data: bytes | str, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Element:
-    """Parse untrusted XML safely, or raise a one-line :class:`GeniusFormatError`."""
+    """Parse untrusted XML safely, or raise a one-line :class:`GeniusFormatError`.
+
+    A misplaced XML declaration, bare ``&`` characters and undeclared latin-1 text are tolerated,
+    as GENIUS's own reader tolerates them.
+    """
     size = len(data.encode() if isinstance(data, str) else data)
     if size > max_bytes:
         raise GeniusFormatError(
             source, "file", f"{size:,} bytes: larger than the limit of {max_bytes:,} bytes"
         )
+    data = _tolerate_slips(data) if isinstance(data, str) else _tolerate_slips_in_bytes(data)
     try:
         return fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except EntitiesForbidden:
@@ -343,9 +376,8 @@ def _parse_issue(el: Element, source: str) -> GeniusIssue:
             value = item.get("value")
             if value is None:
                 raise GeniusFormatError(source, describe(item), "has no 'value' attribute")
-            if value in values:
-                raise GeniusFormatError(source, describe(item), "the issue lists it twice")
-            values.append(value)
+            if value not in values:  # a repeated item (an ANAC 2012 domain has one) counts once
+                values.append(value)
         if not values:
             raise GeniusFormatError(source, describe(el), "a discrete issue with no <item>")
         return GeniusIssue(index=index, name=name, type=kind, values=tuple(values))
@@ -468,8 +500,11 @@ def _match_issue(el: Element, domain: GeniusDomain, source: str) -> GeniusIssue:
 def _weights(objective: Element, issues: tuple[GeniusIssue, ...], source: str) -> dict[int, float]:
     raw: dict[int, float] = {}
     indices = {i.index for i in issues}
+    own = objective.get("index")
     for el in objective.findall("weight"):
         index = _integer(el, "index", source)
+        if el.get("index") == own and index not in indices:
+            continue  # the objective's own weight (ANAC 2012 files give it): not an issue's
         if index not in indices:
             known = ", ".join(str(i) for i in sorted(indices))
             problem = f"weighs a missing issue: no issue has index {index} (issues: {known})"

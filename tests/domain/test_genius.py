@@ -212,3 +212,27 @@ def test_nested_objectives_and_non_linear_evaluators_are_named():
     triangular = gx.A_ISSUES.replace('ftype="linear" parameter0', 'ftype="triangular" parameter0')
     message = _error(parse_profile, gx.profile(triangular + gx.weights(1, 1, 1)), domain=FRUIT)
     assert "<evaluator>" in message and "'triangular'" in message
+
+
+# --- slips GENIUS's own reader accepts, and real ANAC files contain -------------------------------
+
+
+def test_a_declaration_after_a_comment_and_a_bare_ampersand_are_read():
+    text = "\n<!-- profile 1 -->\n" + gx.domain().replace('value="pear"', 'value="pear & fig"')
+    domain = parse_domain(text.encode(), "slips.xml")
+    assert domain.issues[0].values == ("apple", "pear & fig", "plum")
+
+
+def test_undeclared_latin_1_text_is_read_as_latin_1():
+    text = gx.domain().replace('<?xml version="1.0" encoding="UTF-8"?>\n', "")
+    data = text.replace('value="pear"', 'value="\u00a310,000"').encode("latin-1")
+    assert parse_domain(data, "latin.xml").issues[0].values[1] == "\u00a310,000"
+
+
+def test_a_repeated_item_counts_once_and_the_objectives_own_weight_is_not_an_issues():
+    repeated = gx.KIND.replace('<item index="3"', '<item index="2" value="pear"/><item index="3"')
+    domain = parse_domain(gx.domain(repeated + gx.COUNT + gx.PRICE), "d.xml")
+    assert domain.issues[0].values == ("apple", "pear", "plum")
+    own = '<weight index="0" value="1.0"/>'  # the objective is index 0
+    p = parse_profile(gx.profile(gx.A_ISSUES + gx.weights(2, 1, 1) + own), "p.xml", domain)
+    assert dict(p.weights) == pytest.approx({1: 0.5, 2: 0.25, 3: 0.25})
