@@ -3,12 +3,14 @@
     python -m sim -m +experiment=strategy_pairings
     python experiments/tournament.py results/strategy_pairings/multirun_<time> [--out DIR]
 
-For every pairing (Canada's strategy x the U.S.'s, read from each job's saved config, never from
-folder names): the share of tracks agreed, each side's mean utility, the mean welfare (sum of
-utilities), all with 95 % intervals over replicates (Student t on per-replicate means), and the
-mean distance of the deals to the Nash point and the share of Pareto-efficient deals (from each
-job's summary). Writes ``tournament.parquet``, ``tournament.csv``, ``tournament.md`` (pivot tables,
-as ANAC reports them) and ``tournament.png`` (agreement and each side's utility per pairing).
+For every pairing (the first party's strategy x the second's, read from each job's saved config,
+never from folder names; the parties are the job's ``negotiator`` entries, so a sweep on any
+scenario works, e.g. one read from GENIUS files with ``scenario=genius``): the share of tracks
+agreed, each side's mean utility, the mean welfare (sum of utilities), all with 95 % intervals over
+replicates (Student t on per-replicate means), and the mean distance of the deals to the Nash point
+and the share of Pareto-efficient deals (from each job's summary). Writes ``tournament.parquet``,
+``tournament.csv``, ``tournament.md`` (pivot tables, as ANAC reports them) and ``tournament.png``
+(agreement and each side's utility per pairing).
 """
 
 from __future__ import annotations
@@ -36,8 +38,6 @@ from sim.runs.schema import CONFIG_FILE
 
 sys.path.append(str(Path(__file__).resolve().parent))  # for _common when loaded by file location
 import _common
-
-PARTIES = ("canada", "united_states")
 
 
 def load_runs(sweep_dir: Path) -> list[JobRecord]:
@@ -68,17 +68,34 @@ def _efficiency(summary: dict[str, Any]) -> dict[str, float]:
     }
 
 
-def pairing_row(record: JobRecord) -> dict[str, Any]:
+def job_parties(record: JobRecord) -> tuple[str, ...]:
+    """The parties of a job: its config's ``negotiator`` entries, in order."""
+    assert record.job_dir is not None
+    return tuple(str(p) for p in OmegaConf.load(record.job_dir / CONFIG_FILE).negotiator)
+
+
+def sweep_parties(records: list[JobRecord]) -> tuple[str, ...]:
+    """The parties every job of the sweep shares (at least two)."""
+    parties = {job_parties(r) for r in records}
+    if len(parties) != 1:
+        _common.fail(f"the jobs negotiate between different parties: {sorted(parties)}")
+    (found,) = parties
+    if len(found) < 2:
+        _common.fail(f"a tournament needs two parties; the jobs have {list(found)}")
+    return found
+
+
+def pairing_row(record: JobRecord, parties: tuple[str, ...]) -> dict[str, Any]:
     """One pairing's payoff-table entries."""
     assert record.job_dir is not None and record.summary is not None
     config = OmegaConf.load(record.job_dir / CONFIG_FILE)
-    row: dict[str, Any] = {f"strategy_{p}": str(config.negotiator[p].strategy) for p in PARTIES}
-    cols = ["replicate", "agreed", *(f"utility_{p}" for p in PARTIES)]
+    row: dict[str, Any] = {f"strategy_{p}": str(config.negotiator[p].strategy) for p in parties}
+    cols = ["replicate", "agreed", *(f"utility_{p}" for p in parties)]
     per_rep = load_outcomes(record.job_dir, cols).groupby("replicate").mean()
-    per_rep["welfare"] = per_rep[[f"utility_{p}" for p in PARTIES]].sum(axis=1)
+    per_rep["welfare"] = per_rep[[f"utility_{p}" for p in parties]].sum(axis=1)
     for name, column in (
         [("agreement", "agreed")]
-        + [(f"utility_{p}", f"utility_{p}") for p in PARTIES]
+        + [(f"utility_{p}", f"utility_{p}") for p in parties]
         + [("welfare", "welfare")]
     ):
         mean, low, high = _mean_interval(per_rep[column].to_numpy(dtype=float))
@@ -90,18 +107,29 @@ def pairing_row(record: JobRecord) -> dict[str, Any]:
 
 def aggregate(records: list[JobRecord]) -> pd.DataFrame:
     """The payoff table: one row per pairing."""
-    table = pd.DataFrame([pairing_row(r) for r in records])
-    return table.sort_values([f"strategy_{p}" for p in PARTIES]).reset_index(drop=True)
+    parties = sweep_parties(records)
+    table = pd.DataFrame([pairing_row(r, parties) for r in records])
+    return table.sort_values([f"strategy_{p}" for p in parties]).reset_index(drop=True)
+
+
+def table_parties(table: pd.DataFrame) -> tuple[str, str]:
+    """The two parties whose strategies index the payoff table (its first two columns)."""
+    first, second = (c.removeprefix("strategy_") for c in table.columns[:2])
+    return first, second
+
+
+def _pivot(table: pd.DataFrame, measure: str) -> pd.DataFrame:
+    rows, cols = table_parties(table)
+    return table.pivot(index=f"strategy_{rows}", columns=f"strategy_{cols}", values=measure)
 
 
 def markdown(table: pd.DataFrame) -> str:
-    """Pivot tables (rows: Canada's strategy, columns: the U.S.'s), one per measure."""
+    """Pivot tables (rows: the first party's strategy, columns: the second's), one per measure."""
+    rows, cols = table_parties(table)
     parts = []
-    for measure in ("agreement", "utility_canada", "utility_united_states", "welfare"):
-        pivot = table.pivot(
-            index="strategy_canada", columns="strategy_united_states", values=measure
-        )
-        header = "| Canada \\ U.S. | " + " | ".join(map(str, pivot.columns)) + " |"
+    for measure in ("agreement", f"utility_{rows}", f"utility_{cols}", "welfare"):
+        pivot = _pivot(table, measure)
+        header = f"| {rows} \\ {cols} | " + " | ".join(map(str, pivot.columns)) + " |"
         lines = [f"### {measure} (mean over replicates)", "", header]
         lines.append("|" + " --- |" * (len(pivot.columns) + 1))
         for idx, vals in pivot.iterrows():
@@ -112,19 +140,18 @@ def markdown(table: pd.DataFrame) -> str:
 
 def plot(table: pd.DataFrame, path: Path) -> Path:
     """Heatmaps of agreement and of each side's mean utility per pairing."""
-    measures = ("agreement", "utility_canada", "utility_united_states")
+    rows, cols = table_parties(table)
+    measures = ("agreement", f"utility_{rows}", f"utility_{cols}")
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
     for ax, measure in zip(axes, measures, strict=True):
-        pivot = table.pivot(
-            index="strategy_canada", columns="strategy_united_states", values=measure
-        )
+        pivot = _pivot(table, measure)
         im = ax.imshow(pivot.to_numpy(dtype=float), cmap="viridis", vmin=0, vmax=1)
         ax.set_xticks(range(len(pivot.columns)), list(pivot.columns), rotation=30, ha="right")
         ax.set_yticks(range(len(pivot.index)), list(pivot.index))
         for (i, j), v in np.ndenumerate(pivot.to_numpy(dtype=float)):
             ax.text(j, i, f"{v:.2f}", ha="center", va="center", color="white", fontsize=8)
-        ax.set_xlabel("U.S. strategy")
-        ax.set_ylabel("Canada's strategy")
+        ax.set_xlabel(f"{cols}'s strategy")
+        ax.set_ylabel(f"{rows}'s strategy")
         ax.set_title(measure.replace("_", " "))
         fig.colorbar(im, ax=ax, fraction=0.046)
     fig.suptitle("Strategy tournament: share of tracks agreed and mean utilities")

@@ -16,10 +16,24 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["ConfigError", "SimulationResult", "__version__", "simulate", "sweep"]
+__all__ = [
+    "ConfigError",
+    "SimulationResult",
+    "__version__",
+    "genius_overrides",
+    "scenario_from_genius",
+    "simulate",
+    "sweep",
+]
 
 if TYPE_CHECKING:
-    from sim.api import SimulationResult, simulate, sweep
+    from sim.api import (
+        SimulationResult,
+        genius_overrides,
+        scenario_from_genius,
+        simulate,
+        sweep,
+    )
     from sim.config.errors import ConfigError
 
 # Public name -> the module defining it. Worker processes import this package too, so the
@@ -28,6 +42,8 @@ _LAZY = {
     "simulate": "sim.api",
     "sweep": "sim.api",
     "SimulationResult": "sim.api",
+    "scenario_from_genius": "sim.api",
+    "genius_overrides": "sim.api",
     "ConfigError": "sim.config.errors",
 }
 

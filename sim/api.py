@@ -30,7 +30,7 @@ import itertools
 import numbers
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +40,10 @@ from omegaconf import OmegaConf
 
 from sim.analysis.outcomes import cumulative_deals
 from sim.cli.compose import compose_run_config
+from sim.config.build import build_scenario
 from sim.config.errors import ConfigError
-from sim.config.schema import RunConfig
+from sim.config.schema import GeniusConfig, RunConfig
+from sim.domain.scenario import Scenario
 from sim.runs.execute import RunOutcome, simulate_run, write_run
 from sim.runs.files import atomic_path
 from sim.runs.jobs import clear_failure, config_hash, stamp_summary
@@ -54,6 +56,8 @@ __all__ = [
     "SimulationResult",
     "format_override",
     "format_value",
+    "genius_overrides",
+    "scenario_from_genius",
     "simulate",
     "sweep",
 ]
@@ -400,3 +404,79 @@ def sweep(
         for record in result.summary["deal_likelihood"]:
             rows.append({**params, **{c: record[c] for c in SWEEP_COLUMNS}})
     return pd.DataFrame(rows, columns=[*param_columns, *SWEEP_COLUMNS])
+
+
+def genius_overrides(
+    domain: str | Path | None, profiles: Sequence[str | Path], **options: Any
+) -> list[str]:
+    """The overrides that select a scenario read from GENIUS / ANAC files (``scenario=genius``).
+
+    Args:
+        domain: The GENIUS domain file, or ``None`` when the profiles carry the issues.
+        profiles: One utility-space file per party (``party_1``, ``party_2``, in this order).
+        **options: Fields of ``scenario.genius`` (:class:`~sim.config.schema.GeniusConfig`):
+            ``status_quo``, ``status_quo_options``, ``real_levels``, ``max_file_mb``,
+            ``max_outcomes``, ``use_profile_discounts``.
+
+    Returns:
+        E.g. ``["scenario=genius", "scenario.domain=d.xml", "scenario.profiles=[a.xml,b.xml]"]``,
+        for :func:`simulate` or :func:`sweep` (append any other override).
+
+    Raises:
+        TypeError: For an option that is not a field of ``scenario.genius``.
+    """
+    known = {f.name for f in fields(GeniusConfig)}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise TypeError(f"unknown GENIUS option(s) {unknown}; known: {sorted(known)}")
+    applied = [
+        "scenario=genius",
+        format_override("scenario.domain", None if domain is None else str(domain)),
+        format_override("scenario.profiles", [str(p) for p in profiles]),
+    ]
+    for key, value in options.items():
+        if isinstance(value, Mapping):  # Hydra adds dict entries one key at a time
+            applied += [
+                format_override(f"++scenario.genius.{key}.{k}", v) for k, v in value.items()
+            ]
+        else:
+            applied.append(format_override(f"scenario.genius.{key}", value))
+    return applied
+
+
+def scenario_from_genius(
+    domain: str | Path | None,
+    profiles: Sequence[str | Path],
+    *,
+    overrides: Overrides = None,
+    **options: Any,
+) -> Scenario:
+    """Read GENIUS / ANAC files into the project's frozen scenario model.
+
+    The files are read exactly as ``python -m sim scenario=genius scenario.domain=...
+    scenario.profiles=[...]`` reads them (:mod:`sim.config.genius`); ``docs/genius.md`` states
+    the semantics. Each profile's discount factor is not part of the scenario: it becomes the
+    party's per-round ``negotiator.<party>.discount`` in a run's config.
+
+    Args:
+        domain: The GENIUS domain file, or ``None`` when the profiles carry the issues.
+        profiles: One utility-space file per party (``party_1``, ``party_2``).
+        overrides: Further overrides (e.g. ``["scenario.deadline=2025-12-29"]``).
+        **options: Fields of ``scenario.genius``, as for :func:`genius_overrides`.
+
+    Returns:
+        The :class:`~sim.domain.scenario.Scenario`: one track ``agreement`` with every issue.
+
+    Raises:
+        ConfigError: One line naming the key, the file and the element of a bad file (not XML,
+            wrong root, a weight for a missing issue, an evaluation out of range, an entity
+            bomb, a file over ``max_file_mb``), or a bad option.
+
+    Example:
+        ::
+
+            sc = sim.scenario_from_genius("domain.xml", ["buyer.xml", "seller.xml"])
+            sc.parties[0].weights
+    """
+    applied = [*genius_overrides(domain, profiles, **options), *_override_list(overrides)]
+    return build_scenario(compose_run_config(applied).scenario)

@@ -18,6 +18,7 @@ from omegaconf import OmegaConf
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
 from sim.config.errors import ConfigError
+from sim.config.genius import resolve_genius
 from sim.config.schema import ProtocolConfig, RunConfig, ScenarioConfig
 from sim.config.validation import validate_run
 
@@ -67,6 +68,9 @@ def one_line_error(exc: BaseException) -> str:
 def compose_run_config(overrides: list[str] | None = None) -> RunConfig:
     """Compose ``conf/config.yaml`` with command-line style overrides, convert and validate it.
 
+    The GENIUS files a ``scenario=genius`` config names are read into it first
+    (:func:`sim.config.genius.resolve_genius`).
+
     Args:
         overrides: Hydra overrides, e.g. ``["scenario.linkage=false", "+experiment=x"]``.
 
@@ -87,5 +91,6 @@ def compose_run_config(overrides: list[str] | None = None) -> RunConfig:
     finally:
         GlobalHydra.instance().clear()
     assert isinstance(cfg, RunConfig)
+    cfg = resolve_genius(cfg)  # a scenario=genius config reads its files here
     validate_run(cfg)
     return cfg

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.cli.compose import CONF_DIR, one_line_error, register_configs
 from sim.config.errors import ConfigError
+from sim.config.genius import resolve_genius
 from sim.config.schema import RunConfig
 from sim.config.validation import validate_run
 from sim.runs.jobs import run_job
@@ -45,6 +47,15 @@ def _validate_and_execute(cfg: RunConfig, out_dir: Path) -> dict[str, Any]:
     return execute(cfg, out_dir)
 
 
+def _raise(error: ConfigError) -> Callable[[RunConfig, Path], dict[str, Any]]:
+    """A job task that fails with ``error`` (a sweep point whose GENIUS files cannot be read)."""
+
+    def task(cfg: RunConfig, out_dir: Path) -> dict[str, Any]:
+        raise error
+
+    return task
+
+
 # Absolute, so the app finds conf/ however it is started (``python -m sim`` or
 # ``sim.cli.run.main()`` from Python), not only when this module is ``__main__``.
 @hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
@@ -54,8 +65,13 @@ def _app(dict_cfg: DictConfig) -> dict[str, Any] | None:
     hydra_cfg = HydraConfig.get()
     out_dir = Path(hydra_cfg.runtime.output_dir)
     if hydra_cfg.mode is RunMode.MULTIRUN:  # one point of a sweep: resume; record, not raise
+        try:  # read GENIUS files first, so the config hash covers their contents
+            cfg = resolve_genius(cfg)
+        except ConfigError as exc:
+            return run_job(cfg, out_dir, _raise(exc), multirun=True)
         return run_job(cfg, out_dir, _validate_and_execute, multirun=True)
     try:
+        cfg = resolve_genius(cfg)
         validate_run(cfg)
     except ConfigError as exc:  # exit here, before Hydra logs a multi-line job failure
         print(f"config error: {exc}", file=sys.stderr)

@@ -288,6 +288,51 @@ class NegotiatorActorConfig:
     role: str = ""
 
 
+class GeniusStatusQuo(Enum):
+    """Which option of every issue is the status quo of a GENIUS scenario (GENIUS has none).
+
+    ``min_welfare``: the option with the least summed weighted value of the two parties, so that
+    the status quo is the outcome of least total utility (ties: the first listed). ``first``: the
+    first item of a discrete issue, as the domain lists it, and the lower bound of an integer or
+    real issue. ``last``: the last item, and the upper bound.
+    """
+
+    min_welfare = "min_welfare"
+    first = "first"
+    last = "last"
+
+
+@dataclass
+class GeniusConfig:
+    """How GENIUS / ANAC files (``scenario.domain``, ``scenario.profiles``) become a scenario.
+
+    Read by :mod:`sim.config.genius` (``scenario=genius``); ignored while ``scenario.profiles`` is
+    empty. Semantics and choices are in ``docs/genius.md``.
+
+    Attributes:
+        status_quo: The option that holds without a deal, for every issue (GENIUS has no status
+            quo: its no-deal payoff is the reservation value). It labels no-deal outcomes, gives
+            their ``utility_<party>`` and is the disagreement point of the efficiency summary.
+        status_quo_options: Per issue (the scenario's issue name), an explicit status-quo option
+            label that overrides ``status_quo``.
+        real_levels: Options of a real issue: evenly spaced from its lower to its upper bound,
+            both included (>= 2).
+        max_file_mb: A file larger than this (MiB) is refused before it is parsed.
+        max_outcomes: A domain with more outcomes (the product of the issues' option counts) is
+            refused: every party's utility table has one entry per outcome.
+        use_profile_discounts: Turn each profile's ``discount_factor`` d into the party's
+            per-round ``negotiator.<party>.discount`` = d ** (1 / rounds): GENIUS discounts by
+            normalised time, ``u * d**t`` with t in [0, 1].
+    """
+
+    status_quo: GeniusStatusQuo = GeniusStatusQuo.min_welfare
+    status_quo_options: dict[str, str] = field(default_factory=dict)
+    real_levels: int = 11
+    max_file_mb: float = 64.0
+    max_outcomes: int = 1_000_000
+    use_profile_discounts: bool = True
+
+
 @dataclass
 class ReviewConfig:
     """What follows the deadline (USMCA Art. 34.7, SCENARIO.md A5; see ``ReviewSpec``).
@@ -314,6 +359,12 @@ class ScenarioConfig:
 
     ``linkage`` moves each track's ``linked_issues`` onto it; ``package_mode`` negotiates every
     issue as one deal on a single ``package`` track, led by each party's first negotiator.
+
+    A GENIUS scenario (``scenario=genius``) names its files instead of writing ``parties``,
+    ``issues``, ``tracks`` and ``negotiators``, which :mod:`sim.config.genius` fills from them:
+    ``domain`` (a GENIUS domain file, or ``None`` when the profiles carry the issues) and
+    ``profiles`` (one utility-space file per party; the parties are ``party_1``, ``party_2``),
+    read as ``genius`` says.
     """
 
     name: str = MISSING
@@ -332,6 +383,9 @@ class ScenarioConfig:
     linkage: bool = True
     package_mode: bool = False
     description: str = ""
+    domain: str | None = None
+    profiles: list[str] = field(default_factory=list)
+    genius: GeniusConfig = field(default_factory=GeniusConfig)
 
 
 @dataclass

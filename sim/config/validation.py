@@ -46,11 +46,45 @@ def validate_run(cfg: RunConfig) -> None:
     validate_negotiators(cfg.negotiator, cfg.scenario)
 
 
+def validate_genius_source(sc: ScenarioConfig) -> None:
+    """Check a GENIUS scenario's files and options before they are read (sim.config.genius)."""
+    g = sc.genius
+    require(
+        len(sc.profiles) == 2,
+        "scenario.profiles",
+        list(sc.profiles),
+        "need exactly 2 GENIUS profile files, one per party (every track is bilateral)",
+    )
+    require(g.real_levels >= 2, "scenario.genius.real_levels", g.real_levels, "must be >= 2")
+    require(
+        math.isfinite(g.max_file_mb) and g.max_file_mb > 0,
+        "scenario.genius.max_file_mb",
+        g.max_file_mb,
+        "must be > 0",
+    )
+    require(g.max_outcomes >= 1, "scenario.genius.max_outcomes", g.max_outcomes, "must be >= 1")
+
+
 def validate_scenario(sc: ScenarioConfig) -> None:
     """Check a scenario's dates, issues, parties, tracks and negotiators."""
+    if sc.profiles or sc.domain is not None:
+        validate_genius_source(sc)
+        require(
+            bool(sc.parties),
+            "scenario.profiles",
+            list(sc.profiles),
+            "not read yet: sim.config.genius.resolve_genius reads the files into the scenario",
+        )
     start = parse_date("scenario.start_date", sc.start_date)
     end = parse_date("scenario.deadline", sc.deadline)
     require(end > start, "scenario.deadline", sc.deadline, f"must be after start_date {start}")
+    require(
+        bool(sc.parties),
+        "scenario.parties",
+        [],
+        "need >= 2 parties (scenario=genius reads them from files: scenario.domain=DOMAIN.xml "
+        "scenario.profiles=[A.xml,B.xml])",
+    )
     require(len(sc.parties) >= 2, "scenario.parties", list(sc.parties), "need >= 2 parties")
     for name, issue in sc.issues.items():
         _validate_issue(f"scenario.issues.{name}", issue)

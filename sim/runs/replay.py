@@ -1,7 +1,8 @@
 """Replay one replicate of a finished run (``python -m sim replay RUN_DIR --replicate I``).
 
 The run's config is rebuilt from ``RUN_DIR/.hydra/config.yaml`` alone (loaded, merged onto the
-:class:`~sim.config.schema.RunConfig` schema, converted and validated; no Hydra app),
+:class:`~sim.config.schema.RunConfig` schema, converted and validated; no Hydra app; a
+``scenario=genius`` run reads the GENIUS files it names again, :mod:`sim.config.genius`),
 replicate ``I`` is simulated by itself with the trace on, and the result goes to
 ``RUN_DIR/replay_<I>/``:
 ``trace.parquet`` and ``trace.csv`` (one row per event: offers with week, track, proposer, the
@@ -25,6 +26,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 import sim.plots as plots
 from sim.config.errors import ConfigError
+from sim.config.genius import resolve_genius
 from sim.config.schema import RunConfig
 from sim.config.validation import validate_run
 from sim.runs.experiment import build_experiment
@@ -52,6 +54,7 @@ def load_run_config(run_dir: Path) -> RunConfig:
         raise ReplayError(f"{path}: does not fit the current config schema: {exc}") from exc
     assert isinstance(cfg, RunConfig)
     try:
+        cfg = resolve_genius(cfg)  # a GENIUS scenario re-reads its files (they must not change)
         validate_run(cfg)
     except ConfigError as exc:
         raise ReplayError(f"{path}: {exc}") from exc

@@ -1,4 +1,7 @@
-"""The strategy tournament's payoff table (``experiments/tournament.py``) on the shared sweep."""
+"""The strategy tournament's payoff table (``experiments/tournament.py``).
+
+On the shared sweep of the default scenario, and on a sweep of a domain read from GENIUS files.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from tests.conftest import SWEPT_STRATEGIES
+from tests import genius_xml as gx
+from tests.conftest import SWEPT_STRATEGIES, run_cli
 from tests.experiments import script
 
 
@@ -38,3 +42,22 @@ def test_conceding_hands_the_other_side_a_larger_payoff(strategy_sweep: Path):
     hard, soft = table.loc[("boulware", "boulware")], table.loc[("boulware", "conceder")]
     assert soft["utility_canada"] > hard["utility_canada"]
     assert soft["utility_united_states"] < hard["utility_united_states"]
+
+
+def test_the_tournament_runs_on_an_imported_domain(tmp_path: Path):
+    files = gx.fruit_files(tmp_path)
+    sweep = tmp_path / "sweep"
+    status = run_cli(
+        "-m",
+        *gx.overrides(files, "n_replicates=60"),
+        "negotiator.party_1.strategy=boulware,conceder",
+        "negotiator.party_2.strategy=boulware",
+        f"hydra.sweep.dir={sweep}",
+    )
+    assert status == 0
+    tournament = script("tournament")
+    assert tournament.main([str(sweep), "--out", str(tmp_path / "t")]) == 0
+    table = pd.read_parquet(tmp_path / "t" / "tournament.parquet").set_index("strategy_party_1")
+    assert set(table.index) == {"boulware", "conceder"}
+    # a conceding first party leaves the second more than a Boulware one does
+    assert table.loc["conceder", "utility_party_2"] > table.loc["boulware", "utility_party_2"]
