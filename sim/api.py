@@ -479,4 +479,5 @@ def scenario_from_genius(
             sc.parties[0].weights
     """
     applied = [*genius_overrides(domain, profiles, **options), *_override_list(overrides)]
-    return build_scenario(compose_run_config(applied).scenario)
+    cfg = compose_run_config(applied)
+    return build_scenario(cfg.scenario, cfg.protocol)

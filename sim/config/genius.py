@@ -245,7 +245,7 @@ def genius_scenario(sc: ScenarioConfig, profiles: list[GeniusProfile]) -> Genius
 
 
 def rounds(sc: ScenarioConfig) -> int:
-    """Weekly rounds from start to deadline (as :attr:`sim.domain.scenario.Scenario.n_weeks`)."""
+    """Weekly rounds from start to deadline (``Scenario.deadline_weeks``)."""
     start = parse_date("scenario.start_date", sc.start_date)
     end = parse_date("scenario.deadline", sc.deadline)
     require(end > start, "scenario.deadline", sc.deadline, f"must be after start_date {start}")

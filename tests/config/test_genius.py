@@ -103,7 +103,7 @@ def test_an_uncertain_profile_is_valued_by_its_true_utility(tmp_path, files):
 
 def test_a_profile_discount_becomes_the_per_round_discount(files):
     cfg = compose_run_config(gx.overrides(files))
-    n_rounds = build_scenario(cfg.scenario).n_weeks
+    n_rounds = build_scenario(cfg.scenario, cfg.protocol).deadline_weeks
     assert n_rounds == 20
     # GENIUS: u * 0.5 ** t over t in [0, 1]; here 0.5 ** (1 / 20) per weekly round
     assert cfg.negotiator["party_1"].discount == pytest.approx(0.5 ** (1 / 20))
