@@ -45,6 +45,9 @@ class CompiledPolitics:
         stake: ``(n_stakeholders, n_tracks)`` whether a stakeholder has a stake in a track.
         track_conditions: Per track, indices of the conditions its options may require.
         restricted: Per track, the offer tables for each bitmask over ``track_conditions``.
+        condition_class: Per track, each bitmask's representative: the smallest bitmask with
+            the same feasible outcomes (conditions needed only together collapse), so
+            replicates are grouped by what they can agree on, not by every condition.
         pareto: ``(track, state, me, opponent)`` -> the opponent's favourite outcome among my
             ``k + 1`` best feasible ones (:meth:`CompiledTrack.best_for_opponent`), once per run.
     """
@@ -56,6 +59,7 @@ class CompiledPolitics:
     stake: BoolArray
     track_conditions: tuple[tuple[int, ...], ...]
     restricted: tuple[tuple[CompiledTrack, ...], ...]
+    condition_class: tuple[IntArray, ...]
     pareto: dict[tuple[int, int, int, int], IntArray]
 
 
@@ -206,7 +210,7 @@ def compile_politics(
     sharpness = leader_sharpness(scenario)
     ratify = tuple(ratification_probability(m, sharpness[:, None]) for m in margin)
     cond_index = {c.name: i for i, c in enumerate(pol.conditions)}
-    track_conditions, restricted = [], []
+    track_conditions, restricted, classes = [], [], []
     for track in tracks:
         needed = sorted(
             {
@@ -217,13 +221,18 @@ def compile_politics(
             }
         )
         need = requirement_matrix(track, scenario.issues, pol, tuple(needed))
-        tables = []
+        tables: list[CompiledTrack] = []
+        first_with: dict[bytes, int] = {}  # feasible set -> the first bitmask giving it
+        representative = np.zeros(2 ** len(needed), dtype=np.int64)
         for state in range(2 ** len(needed)):
             holds = np.array([(state >> b) & 1 for b in range(len(needed))], dtype=bool)
             feasible = ~(need & ~holds).any(axis=1)
+            representative[state] = first_with.setdefault(np.packbits(feasible).tobytes(), state)
             tables.append(restrict(track, feasible) if len(needed) else track)
         track_conditions.append(tuple(needed))
         restricted.append(tuple(tables))
+        representative.setflags(write=False)
+        classes.append(representative)
     pareto = {
         (k, state, me, opp): table.best_for_opponent(me, opp)
         for k, tables in enumerate(restricted)
@@ -238,5 +247,6 @@ def compile_politics(
         stake=stake,
         track_conditions=tuple(track_conditions),
         restricted=tuple(restricted),
+        condition_class=tuple(classes),
         pareto=pareto,
     )

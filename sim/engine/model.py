@@ -299,8 +299,8 @@ class NegotiationModel(mesa.Model):
         if not self.politics.track_conditions[k]:
             self._negotiate_round(k, np.flatnonzero(active), 0)
             return
-        state = self._condition_state(k)
-        for s in np.unique(state[active]):  # at most 2**(conditions on the track) groups
+        state = self.politics.condition_class[k][self._condition_state(k)]
+        for s in np.unique(state[active]):  # at most one group per distinct feasible set
             self._negotiate_round(k, np.flatnonzero(active & (state == s)), int(s))
 
     def _negotiate_round(self, k: int, rows: IntArray, conditions: int) -> None:
