@@ -184,6 +184,25 @@ def offers_frame(model: NegotiationModel) -> pd.DataFrame:
     return offers[columns].astype({"outcome": int, "accepted": bool}).reset_index(drop=True)
 
 
+def reservation_history(model: NegotiationModel, track: str) -> pd.DataFrame:
+    """Each week's reservation values on a track (after the week), long: week, party, reservation."""
+    trace = trace_frame(model)
+    columns = ["week", "party", "reservation"]
+    if trace.empty or "is_open" not in trace:
+        return pd.DataFrame(columns=columns)
+    weekly = trace[(trace["event"] == "state") & (trace["track"] == track)]
+    k = [t.name for t in model.compiled.tracks].index(track)
+    parties = [model.compiled.party_names[p] for p in model.compiled.tracks[k].parties]
+    long = weekly.melt(
+        id_vars="week",
+        value_vars=[f"reservation_{p}" for p in parties],
+        var_name="party",
+        value_name="reservation",
+    )
+    long["party"] = long["party"].str.removeprefix("reservation_")
+    return long[columns].reset_index(drop=True)
+
+
 def ratifications_frame(model: NegotiationModel) -> pd.DataFrame:
     """Every tentative deal sent home: each ratifying leader's probability and uniform draw.
 
