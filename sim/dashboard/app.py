@@ -54,6 +54,13 @@ SETTINGS = DashboardSettings.from_environ()
 #: A grid card's content is cut at this height and scrolls (SolaraViz's cards are ~390 px high).
 CARD_STYLE = "max-height: 380px; overflow: auto; padding: 4px 8px;"
 TABLE_ROWS = 200
+#: Compact, readable tables (pandas writes plain HTML tables).
+CSS = """
+.sim-table { border-collapse: collapse; font-size: 12px; margin: 4px 0; }
+.sim-table th, .sim-table td { border: 1px solid #ddd; padding: 2px 6px; text-align: left; }
+.sim-table th { background: #f3f3f3; }
+.sim-table tr:nth-child(even) td { background: #fafafa; }
+"""
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,7 @@ def _heading(text: str) -> None:
     solara.HTML(tag="h3", unsafe_innerHTML=html.escape(text), style="margin: 2px 0 6px 0;")
 
 
-# --- page 0: one negotiation, step by step ----------------------------------------------------------
+# --- page 0: one negotiation, step by step -------------------------------------------------------
 
 
 def _tracks(model: LiveNegotiation) -> list[str]:
@@ -259,7 +266,7 @@ def _run_what_if(model: LiveNegotiation, changes: dict[str, Any], size: int) -> 
     except ConfigError as exc:
         return WhatIfResult(changes, None, None, None, 0.0, str(exc))
     base = _baseline(model, size)
-    result = whatif.run_ensemble(cfg, size)
+    result = whatif.run_ensemble(cfg, size) if changes else base
     table = whatif.comparison(base, result)
     return WhatIfResult(changes, table, base, result, time.perf_counter() - started)
 
@@ -276,7 +283,7 @@ def WhatIfControls(model: LiveNegotiation) -> None:
     def compute() -> None:
         _whatif_result.set(_run_what_if(model, changes, size))
 
-    task = solara.lab.use_task(compute, dependencies=[key])  # type: ignore[call-overload]
+    task = solara.lab.use_task(compute, dependencies=[key])
 
     def on_change(name: str, value: Any) -> None:
         _whatif_values.set({**_whatif_values.value, name: value})
@@ -519,6 +526,7 @@ def Page() -> None:
         "parameters": source.overrides,
         "run_dir": source.run_dir,
     }
+    solara.Style(CSS)
     SolaraViz(
         model,
         components=components_for(model),

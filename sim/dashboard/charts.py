@@ -27,7 +27,7 @@ def utility_space_chart(
     reservation: dict[str, float],
     agreed: int | None,
     parties: list[str],
-) -> alt.LayerChart:
+) -> alt.TopLevelMixin:
     """A track's outcomes in both parties' utilities with the offers made so far.
 
     Grey dots are every outcome; the black line is the Pareto frontier, the star the Nash point
@@ -50,33 +50,26 @@ def utility_space_chart(
     layers: list[alt.Chart] = [
         alt.Chart(outcomes)
         .mark_circle(size=18, color="#BBBBBB")
-        .encode(x=x, y=y, tooltip=["outcome", "x", "y"]),
+        .encode(x=x, y=y, tooltip=["outcome:Q", "x:Q", "y:Q"]),
         alt.Chart(outcomes.iloc[space.frontier].assign(order=np.arange(space.frontier.size)))
         .mark_line(color="black", strokeWidth=1.2)
         .encode(x=x, y=y, order="order:Q"),
         alt.Chart(outcomes.iloc[[space.status_quo]])
         .mark_square(size=70, color="black", filled=False)
-        .encode(x=x, y=y, tooltip=["outcome"]),
+        .encode(x=x, y=y, tooltip=["outcome:Q"]),
     ]
     if space.nash is not None:
         layers.append(
             alt.Chart(outcomes.iloc[[space.nash]])
             .mark_point(shape="diamond", size=150, color="#DD8452", filled=True)
-            .encode(x=x, y=y, tooltip=["outcome"])
+            .encode(x=x, y=y, tooltip=["outcome:Q"])
         )
-    rules = pd.DataFrame(
-        [
-            {"party": a, "x": reservation.get(a, np.nan)},
-            {"party": b, "y": reservation.get(b, np.nan)},
-        ]
-    )
     colour = alt.Color("party:N", scale=_party_scale(parties), title="party")
-    layers.append(
-        alt.Chart(rules.dropna(subset=["x"])).mark_rule(strokeDash=[4, 3]).encode(x=x, color=colour)
-    )
-    layers.append(
-        alt.Chart(rules.dropna(subset=["y"])).mark_rule(strokeDash=[4, 3]).encode(y=y, color=colour)
-    )
+    # each side's reservation value, on its own axis
+    rule_a = pd.DataFrame({"party": [a], "x": [reservation[a]]})
+    rule_b = pd.DataFrame({"party": [b], "y": [reservation[b]]})
+    layers.append(alt.Chart(rule_a).mark_rule(strokeDash=[4, 3]).encode(x=x, color=colour))
+    layers.append(alt.Chart(rule_b).mark_rule(strokeDash=[4, 3]).encode(y=y, color=colour))
     if not offers.empty:
         made = offers.rename(
             columns={f"utility_{a}": "x", f"utility_{b}": "y", "proposer": "party"}
@@ -89,20 +82,20 @@ def utility_space_chart(
                 y=y,
                 color=colour,
                 opacity=alt.Opacity("week:Q", scale=alt.Scale(range=[0.25, 1.0]), legend=None),
-                tooltip=["week", "party", "outcome", "x", "y", "accepted"],
+                tooltip=["week:Q", "party:N", "outcome:Q", "x:Q", "y:Q", "accepted:N"],
             )
         )
         latest = made[made["week"] == made["week"].max()]
         layers.append(
             alt.Chart(latest)
             .mark_point(size=160, strokeWidth=2)
-            .encode(x=x, y=y, color=colour, tooltip=["week", "party", "outcome"])
+            .encode(x=x, y=y, color=colour, tooltip=["week:Q", "party:N", "outcome:Q"])
         )
     if agreed is not None:
         layers.append(
             alt.Chart(outcomes.iloc[[agreed]])
             .mark_point(size=420, strokeWidth=3, color="#2CA02C")
-            .encode(x=x, y=y, tooltip=["outcome"])
+            .encode(x=x, y=y, tooltip=["outcome:Q"])
         )
     return alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title=space.track)
 
@@ -113,8 +106,8 @@ def offers_over_weeks_chart(
     reservations: pd.DataFrame,
     n_weeks: int,
     parties: list[str],
-) -> alt.LayerChart:
-    """Each side's offers on a track, in its own utility, over the weeks, with its reservation value.
+) -> alt.TopLevelMixin:
+    """Each side's offers on a track in its own utility by week, and its reservation value.
 
     Args:
         track: Track name (title).
@@ -137,17 +130,17 @@ def offers_over_weeks_chart(
     layers: list[alt.Chart] = [
         alt.Chart(reservations.rename(columns={"reservation": "utility"}))
         .mark_line(strokeDash=[4, 3])
-        .encode(x=x, y=y, color=colour, tooltip=["week", "party", "utility"]),
+        .encode(x=x, y=y, color=colour, tooltip=["week:Q", "party:N", "utility:Q"]),
         alt.Chart(own)
         .mark_line(point=True)
-        .encode(x=x, y=y, color=colour, tooltip=["week", "party", "outcome", "utility"]),
+        .encode(x=x, y=y, color=colour, tooltip=["week:Q", "party:N", "outcome:Q", "utility:Q"]),
     ]
     return alt.layer(*layers).properties(
         width=WIDTH, height=HEIGHT, title=f"{track}: offers (solid) and reservation values (dashed)"
     )
 
 
-def likelihood_chart(table: pd.DataFrame) -> alt.LayerChart:
+def likelihood_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
     """Deal likelihood per track with its 95% interval, baseline and what-if side by side.
 
     Args:
@@ -159,23 +152,30 @@ def likelihood_chart(table: pd.DataFrame) -> alt.LayerChart:
         part = part.set_axis(["track", "likelihood", "low", "high"], axis=1).assign(run=which)
         rows.append(part)
     long = pd.concat(rows, ignore_index=True).dropna(subset=["likelihood"])
-    x = alt.X("track:N", title=None, sort=list(table["track"]))
-    offset = alt.XOffset("run:N", sort=["baseline", "what_if"])
+    y = alt.Y("track:N", title=None, sort=list(table["track"]))
+    offset = alt.YOffset("run:N", sort=["baseline", "what_if"])
     colour = alt.Color(
         "run:N", scale=alt.Scale(domain=["baseline", "what_if"], range=["#999999", "#4C72B0"])
     )
-    y = alt.Y(
+    x = alt.X(
         "likelihood:Q", title="deal likelihood (95% interval)", scale=alt.Scale(domain=[0, 1])
     )
+    tooltip = [
+        alt.Tooltip("track:N"),
+        alt.Tooltip("run:N"),
+        alt.Tooltip("likelihood:Q", format=".1%"),
+        alt.Tooltip("low:Q", format=".1%"),
+        alt.Tooltip("high:Q", format=".1%"),
+    ]
     base = alt.Chart(long)
     return alt.layer(
-        base.mark_bar(opacity=0.8).encode(x=x, xOffset=offset, y=y, color=colour),
-        base.mark_rule(color="black").encode(x=x, xOffset=offset, y="low:Q", y2="high:Q"),
-    ).properties(width=WIDTH, height=HEIGHT - 30)
+        base.mark_bar(opacity=0.85).encode(x=x, y=y, yOffset=offset, color=colour, tooltip=tooltip),
+        base.mark_rule(color="black").encode(x="low:Q", x2="high:Q", y=y, yOffset=offset),
+    ).properties(width=WIDTH - 40, height=HEIGHT - 60)
 
 
 def deals_over_time_chart(baseline: pd.DataFrame, what_if: pd.DataFrame) -> alt.Chart:
-    """Share of replicates with a ratified deal by each week, per track: what-if solid, baseline dashed.
+    """Share of replicates with a ratified deal by each week, per track (baseline dashed).
 
     Args:
         baseline: ``cumulative_deals`` of the baseline (index ``week``, one column per track).
@@ -196,7 +196,7 @@ def deals_over_time_chart(baseline: pd.DataFrame, what_if: pd.DataFrame) -> alt.
             strokeDash=alt.StrokeDash(
                 "run:N", scale=alt.Scale(domain=["what_if", "baseline"], range=[[1, 0], [4, 3]])
             ),
-            tooltip=["week", "track", "run", alt.Tooltip("share:Q", format=".1%")],
+            tooltip=["week:Q", "track:N", "run:N", alt.Tooltip("share:Q", format=".1%")],
         )
         .properties(width=WIDTH, height=HEIGHT - 30)
     )

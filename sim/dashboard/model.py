@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import mesa
 import numpy as np
@@ -49,13 +50,13 @@ _COMPOSE_LOCK = threading.Lock()
 SHOCK_EVENTS = frozenset(kind.value for kind in EventKind)
 
 
-@lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=32)
 def _composed(parameters: tuple[str, ...]) -> RunConfig:
     with _COMPOSE_LOCK:
         return compose_run_config(list(parameters))
 
 
-@lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=8)
 def _loaded(run_dir: str) -> RunConfig:
     try:
         return load_run_config(Path(run_dir))
@@ -91,6 +92,10 @@ def negotiation_config(
     return cfg
 
 
+def _reservation_of(model: mesa.Model, party: int, track: int) -> float:
+    return float(cast(NegotiationModel, model).state.reservation[0, party, track])
+
+
 def reservation_reporters(model: NegotiationModel) -> dict[str, Callable[[mesa.Model], float]]:
     """Mesa model reporters: each party's current reservation value on each of its tracks."""
     compiled = model.compiled
@@ -98,7 +103,7 @@ def reservation_reporters(model: NegotiationModel) -> dict[str, Callable[[mesa.M
     for k, track in enumerate(compiled.tracks):
         for p in track.parties:
             label = f"{compiled.party_names[p]} · {track.name}"
-            reporters[label] = lambda m, p=p, k=k: float(m.state.reservation[0, p, k])
+            reporters[label] = functools.partial(_reservation_of, party=p, track=k)
     return reporters
 
 
@@ -185,7 +190,7 @@ def offers_frame(model: NegotiationModel) -> pd.DataFrame:
 
 
 def reservation_history(model: NegotiationModel, track: str) -> pd.DataFrame:
-    """Each week's reservation values on a track (after the week), long: week, party, reservation."""
+    """Each week's reservation values on a track (after the week): week, party, reservation."""
     trace = trace_frame(model)
     columns = ["week", "party", "reservation"]
     if trace.empty or "is_open" not in trace:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -95,7 +96,7 @@ def jobs_table(records: list[JobRecord]) -> pd.DataFrame:
     rows = []
     for r in records:
         summary = r.summary or {}
-        overall = next(
+        overall: dict[str, Any] = next(
             (x for x in summary.get("deal_likelihood", []) if x.get("track") == "all_tracks"), {}
         )
         rows.append(
