@@ -416,9 +416,9 @@ def SavedRunDetails(model: LiveNegotiation) -> None:
         if job is None:
             solara.Text("pick a run or sweep")
             return
-        solara.Markdown(
-            f"`{job.job_dir}` ({job.status}); overrides: {' '.join(job.overrides) or 'none'}"
-        )
+        root = Path(_saved_root.value)
+        shown = job.job_dir.relative_to(root) if job.job_dir.is_relative_to(root) else job.job_dir
+        solara.Markdown(f"`{shown}` ({job.status}); overrides: {' '.join(job.overrides) or 'none'}")
         _html_table(saved.likelihood_table(job), "sim-saved-likelihoods")
         n = saved.replicate_count(job)
         if n == 0:

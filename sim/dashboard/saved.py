@@ -141,8 +141,9 @@ def replicate_rows(job_dir: Path, replicate: int) -> pd.DataFrame:
 
 
 def figures(job_dir: Path) -> list[Path]:
-    """The run's PNG figures, then any replay's, by name."""
+    """The run's PNG figures (the deal likelihoods first), then any replay's, by name."""
     job_dir = Path(job_dir)
-    own = sorted(job_dir.glob("*.png"))
+    # the headline figure first, as the README lists them
+    own = sorted(job_dir.glob("*.png"), key=lambda p: (p.name != "deal_likelihood.png", p.name))
     replays = sorted(job_dir.glob("replay_*/*.png"))
     return [*own, *replays]
