@@ -136,7 +136,7 @@ def test_lower_layers_import_only_what_they_document(package, allowed):
     assert not (importers_of("matplotlib") & inside)
 
 
-# --- the dashboard (sim/dashboard): a leaf package on top of the others ----------------------------
+# --- the dashboard (sim/dashboard): a leaf package on top of the others --------------------------
 
 DASHBOARD = {m for m in MODULES if m == "sim.dashboard" or m.startswith("sim.dashboard.")}
 

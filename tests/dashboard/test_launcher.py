@@ -62,5 +62,5 @@ def test_front_end_packages_unpack_into_solaras_cdn_folder(tmp_path):
 
 
 def test_without_npm_the_install_says_what_it_needs(tmp_path):
-    with pytest.raises(RuntimeError, match="npm is needed to fetch katex@0.16.9"):
+    with pytest.raises(RuntimeError, match=r"npm is needed to fetch katex@0\.16\.9"):
         assets.install(tmp_path, npm="no-such-npm-here")

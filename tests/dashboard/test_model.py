@@ -25,7 +25,6 @@ from sim.dashboard.model import (
 )
 from sim.runs.experiment import build_experiment, run_one_replicate
 from sim.runs.replay import compare_outcomes
-from tests.conftest import RUN_OVERRIDES
 
 
 def test_the_entry_point_takes_keyword_arguments_only_with_defaults():
