@@ -271,6 +271,14 @@ def _run_what_if(model: LiveNegotiation, changes: dict[str, Any], size: int) -> 
     return WhatIfResult(changes, table, base, result, time.perf_counter() - started)
 
 
+def _base_overrides(source: Source) -> tuple[str, ...]:
+    """The overrides the baseline was made with: the launcher's, or the saved run's own."""
+    if not source.run_dir:
+        return source.overrides
+    records = saved.jobs_of(Path(source.run_dir))
+    return records[0].overrides if records else ()
+
+
 @solara.component
 def WhatIfControls(model: LiveNegotiation) -> None:
     """Mesa's UserInputs for the main parameters; every change re-runs the ensemble."""
@@ -302,8 +310,9 @@ def WhatIfControls(model: LiveNegotiation) -> None:
         UserInputs({c.key: c.user_param(values[c.key]) for c in controls}, on_change=on_change)
         solara.Markdown(
             "Same command line: `"
-            + whatif.command_line(_source.value.overrides, changes)
+            + whatif.command_line(_base_overrides(_source.value), changes)
             + f" n_replicates={size}`"
+            + (" (the saved run's overrides, on today's `conf/`)" if _source.value.run_dir else "")
         )
 
 
