@@ -18,12 +18,47 @@ for c in "$${PYTHON:-}" python3.12 python3.13 python3 \
 done; exit 1
 endef
 
-.PHONY: run test test-slow test-cluster lint bench bench-compare venv venv-reset clean lock
+# Everything the package, its tests and the dashboard need from PyPI (versions pinned in the lock).
+EXTRAS := dev,dashboard,browser
+FRONTEND_STAMP := $(VENV)/.frontend
+BROWSER_STAMP := $(VENV)/.browser
+
+.PHONY: run test test-slow test-cluster lint bench bench-compare venv venv-reset clean lock dashboard
 run: $(STAMP)
 	$(PY) -m sim
 
-test: $(STAMP)
+test: $(STAMP) $(FRONTEND_STAMP) $(BROWSER_STAMP)
 	$(PY) -m pytest
+
+# The live negotiation room on http://127.0.0.1:8765 (Ctrl-C stops it). Overrides and options:
+# `make dashboard ARGS="scenario.linkage=false"`, `ARGS="--run results/default/<time> --replicate 5"`.
+dashboard: $(STAMP) $(FRONTEND_STAMP)
+	$(PY) -m sim.dashboard $(ARGS)
+
+# The page's front end, served from the venv so it works offline: solara-assets without its
+# dependencies (they would replace this Solara), then KaTeX and Vega from the npm registry
+# (`npm pack`, pinned in sim/dashboard/assets.py). npm comes from Debian when it is missing.
+$(FRONTEND_STAMP): $(STAMP) sim/dashboard/assets.py
+	$(PY) -m pip install --quiet --no-deps "$$(grep -i '^solara-assets==' $(LOCK))"
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's npm (to fetch the dashboard's front-end files)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else echo "error: npm is needed for the dashboard's front-end files (apt-get install npm)" >&2; exit 1; fi; \
+	fi
+	$(PY) -m sim.dashboard.assets install
+	@touch $@
+
+# Debian's chromium for the browser tests (Playwright cannot download its own browser here). Only
+# as root with apt-get; elsewhere the browser tests skip and say why.
+$(BROWSER_STAMP):
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium (for the browser tests)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+	    || { echo "note: could not install chromium; the browser tests will skip" >&2; exit 0; }; \
+	else echo "note: no /usr/bin/chromium and not root: the browser tests will skip"; fi
+	@mkdir -p $(VENV) && touch $@
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -m slow
@@ -32,11 +67,11 @@ test-slow: $(STAMP)
 # (hydra-ray-launcher pins cloudpickle < 3, so cloudpickle and joblib move below the lock's pins;
 # `make venv-reset` puts them back).
 test-cluster: $(STAMP)
-	$(PY) -m pip install --quiet -e '.[dev,ray]'
+	$(PY) -m pip install --quiet -e '.[$(EXTRAS),ray]'
 	$(PY) -m pytest -m cluster
 
 venv-reset:
-	$(PY) -m pip install --quiet -c $(LOCK) -e '.[dev]'
+	$(PY) -m pip install --quiet -c $(LOCK) -e '.[$(EXTRAS)]'
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check sim tests experiments benchmarks
@@ -69,7 +104,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	  PYBIN=$$( $(find_python) ) || { echo "error: no Python >= 3.12 found (tried python3.12, python3.13, pyenv versions); install one or set PYTHON=/path/to/python3.12" >&2; exit 1; }; \
 	  echo "creating $(VENV) with $$PYBIN"; "$$PYBIN" -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c $(LOCK) -e '.[dev]'
+	$(PY) -m pip install --quiet -c $(LOCK) -e '.[$(EXTRAS)]'
 	@touch $(STAMP)
 
 # Re-pin every dependency from a fresh resolve (maintainers only).

@@ -134,3 +134,39 @@ def test_lower_layers_import_only_what_they_document(package, allowed):
     inside = {m for m in MODULES if m.startswith(package)}
     assert not (importers_of("mesa") & inside)
     assert not (importers_of("matplotlib") & inside)
+
+
+# --- the dashboard (sim/dashboard): a leaf package on top of the others --------------------------
+
+DASHBOARD = {m for m in MODULES if m == "sim.dashboard" or m.startswith("sim.dashboard.")}
+
+
+def test_the_scan_sees_the_dashboard():
+    assert {"sim.dashboard.app", "sim.dashboard.model", "sim.dashboard.server"} <= DASHBOARD
+    assert "sim.dashboard.model" in graph()["sim.dashboard.app"]
+
+
+def test_nothing_outside_the_dashboard_imports_it():
+    importers = {m for m in MODULES if any(d in graph()[m] for d in DASHBOARD)}
+    assert importers <= DASHBOARD
+
+
+@pytest.mark.parametrize("library", ["solara", "mesa.visualization"])
+def test_only_the_page_module_imports_the_browser_stack(library):
+    # the rest of the dashboard is plain functions, tested without a server or a browser
+    assert importers_of(library) == {"sim.dashboard.app"}
+
+
+def test_only_the_dashboard_draws_with_altair():
+    assert importers_of("altair") <= DASHBOARD
+    assert importers_of("altair")
+
+
+def test_the_dashboard_composes_configs_but_never_reaches_hydra_or_matplotlib_itself():
+    for name in DASHBOARD:
+        used = graph()[name]
+        # sim.cli.compose is the composition API sim.api uses too; the Hydra app itself is not
+        assert not {m for m in used if m.startswith("sim.cli.") and m != "sim.cli.compose"}, name
+        assert "sim.plots" not in used, name  # figures are Altair charts, drawn in the browser
+    assert not (importers_of("hydra") & DASHBOARD)
+    assert not (importers_of("matplotlib") & DASHBOARD)
