@@ -1,5 +1,9 @@
 """Hydra callbacks (``hydra.callbacks`` in ``conf/config.yaml``).
 
+:class:`RunDirectoryCallback` runs first: before Hydra writes anything into a run or sweep
+directory it claims it (:mod:`sim.runs.ownership`): one writer at a time (a lock), never over a
+complete run, never into another sweep's folder, unless ``overwrite=true``.
+
 :class:`SweepCallback` brackets every multirun: before any job starts it records the sweep's
 expected jobs in ``<sweep dir>/jobs.json`` (so jobs that never ran can be named later), and after
 the last job it aggregates the sweep directory into ``aggregate.parquet`` and ``aggregate.csv``
@@ -18,8 +22,15 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
+from sim.runs import locks
 from sim.runs.aggregate import SweepReport, aggregate_sweep
 from sim.runs.jobs import write_jobs_file
+from sim.runs.ownership import (
+    DirectoryRefused,
+    claim_run_dir,
+    claim_sweep_dir,
+    sweep_signature,
+)
 
 log = logging.getLogger(__name__)
 
@@ -90,3 +101,57 @@ class SweepCallback(Callback):
             return
         _last_report = report
         print(f"sweep aggregate: {report.describe()}")
+
+
+class RunRefused(BaseException):
+    """A run or sweep may not write into its directory; the message is one line.
+
+    A ``BaseException``, because Hydra turns any ``Exception`` a callback raises into a warning
+    and carries on writing; :func:`sim.cli.run.main` prints it and exits with status 2.
+    """
+
+
+def _overwrite(config: DictConfig) -> bool:
+    return bool(OmegaConf.select(config, "overwrite", default=False))
+
+
+class RunDirectoryCallback(Callback):
+    """Claim the run or sweep directory before Hydra writes into it; release it at the end."""
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Lock ``hydra.run.dir``; refuse it if busy or complete (unless ``overwrite=true``)."""
+        run_dir = Path(str(config.hydra.run.dir))
+        try:
+            claim_run_dir(run_dir, overwrite=_overwrite(config))
+        except (DirectoryRefused, locks.DirectoryBusy, OSError) as exc:
+            raise RunRefused(_one_line(exc, run_dir)) from None
+
+    def on_run_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Release the run directory."""
+        locks.release(Path(str(config.hydra.run.dir)))
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Lock ``hydra.sweep.dir``; refuse it if busy or another sweep's (unless overwrite)."""
+        sweep_dir = Path(str(config.hydra.sweep.dir))
+        task = [str(o) for o in config.hydra.overrides.task]
+        params = OmegaConf.to_container(config.hydra.sweeper.get("params") or {}, resolve=False)
+        try:
+            claim_sweep_dir(
+                sweep_dir,
+                expected_jobs(config),
+                sweep_signature(task, params),
+                overwrite=_overwrite(config),
+            )
+        except (DirectoryRefused, locks.DirectoryBusy, OSError) as exc:
+            raise RunRefused(_one_line(exc, sweep_dir)) from None
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Release the sweep directory (after the sweep callback has aggregated it)."""
+        locks.release(Path(str(config.hydra.sweep.dir)))
+
+
+def _one_line(exc: BaseException, directory: Path) -> str:
+    if isinstance(exc, OSError):
+        where = exc.filename or directory
+        return f"{where}: {exc.strerror or type(exc).__name__}"
+    return " ".join(str(exc).split())

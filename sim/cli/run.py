@@ -20,11 +20,13 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from sim.cli import trust
 from sim.cli.compose import CONF_DIR, one_line_error, register_configs
 from sim.config.errors import ConfigError
 from sim.config.schema import RunConfig
 from sim.config.validation import validate_run
 from sim.runs.jobs import run_job
+from sim.runs.locks import DirectoryBusy, release_all
 
 # The simulation stack (Mesa, pandas, scipy, matplotlib) is imported inside the functions that use
 # it: worker processes re-import this entry module, and a light import is what keeps their start-up
@@ -71,6 +73,7 @@ def main() -> None:
 
     callbacks.reset_sweep_report()
     try:
+        trust.check_command_line(sys.argv[1:])  # before Hydra acts on any of it
         _app()
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
@@ -78,6 +81,11 @@ def main() -> None:
     except (HydraException, OmegaConfBaseException) as exc:
         print(f"config error: {one_line_error(exc)}", file=sys.stderr)
         sys.exit(2)
+    except (callbacks.RunRefused, DirectoryBusy) as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        sys.exit(2)
+    finally:
+        release_all()  # a run that ended early (an exception, a refusal) still lets go
     report, error = callbacks.sweep_report(), callbacks.sweep_error()
     if error is not None:
         print(f"sweep error: {error}", file=sys.stderr)
