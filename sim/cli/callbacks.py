@@ -123,7 +123,7 @@ class RunDirectoryCallback(Callback):
         run_dir = Path(str(config.hydra.run.dir))
         try:
             claim_run_dir(run_dir, overwrite=_overwrite(config))
-        except (DirectoryRefused, locks.DirectoryBusy, OSError) as exc:
+        except Exception as exc:  # fail closed: Hydra would only warn and carry on writing
             raise RunRefused(_one_line(exc, run_dir)) from None
 
     def on_run_end(self, config: DictConfig, **kwargs: Any) -> None:
@@ -133,16 +133,18 @@ class RunDirectoryCallback(Callback):
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Lock ``hydra.sweep.dir``; refuse it if busy or another sweep's (unless overwrite)."""
         sweep_dir = Path(str(config.hydra.sweep.dir))
-        task = [str(o) for o in config.hydra.overrides.task]
-        params = OmegaConf.to_container(config.hydra.sweeper.get("params") or {}, resolve=False)
         try:
+            task = [str(o) for o in config.hydra.overrides.task]
+            params = OmegaConf.select(config, "hydra.sweeper.params", default=None)
+            if OmegaConf.is_config(params):
+                params = OmegaConf.to_container(params, resolve=False)
             claim_sweep_dir(
                 sweep_dir,
                 expected_jobs(config),
-                sweep_signature(task, params),
+                sweep_signature(task, params or {}),
                 overwrite=_overwrite(config),
             )
-        except (DirectoryRefused, locks.DirectoryBusy, OSError) as exc:
+        except Exception as exc:  # fail closed: Hydra would only warn and carry on writing
             raise RunRefused(_one_line(exc, sweep_dir)) from None
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
@@ -151,7 +153,8 @@ class RunDirectoryCallback(Callback):
 
 
 def _one_line(exc: BaseException, directory: Path) -> str:
+    if isinstance(exc, DirectoryRefused | locks.DirectoryBusy):
+        return " ".join(str(exc).split())
     if isinstance(exc, OSError):
-        where = exc.filename or directory
-        return f"{where}: {exc.strerror or type(exc).__name__}"
-    return " ".join(str(exc).split())
+        return f"{exc.filename or directory}: {exc.strerror or type(exc).__name__}"
+    return f"{directory}: cannot claim it: {type(exc).__name__}: {' '.join(str(exc).split())}"

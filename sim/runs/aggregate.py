@@ -31,7 +31,7 @@ from omegaconf import OmegaConf
 from sim.config.errors import ConfigError
 from sim.config.untrusted import load_data_file
 from sim.runs.files import atomic_path, read_json, write_parquet
-from sim.runs.jobs import overrides_by_key, read_jobs_file
+from sim.runs.jobs import read_jobs_file, result_overrides, saved_config_matches
 from sim.runs.schema import (
     AGGREGATE_NAME,
     CONFIG_FILE,
@@ -179,7 +179,7 @@ def load_job(job_dir: Path) -> JobRecord:
     except UnreadableJob as exc:
         reason = {"type": "Unreadable", "message": str(exc)}
         return JobRecord(num, job_dir, FAILED, (), {}, None, reason)
-    check = verify_stamp(job_dir)
+    check = verify_stamp(job_dir, semantic=saved_config_matches)
     error = read_json(job_dir / ERROR_FILE)
     summary = read_json(job_dir / SUMMARY_FILE) if check.ok else None
     if check.ok and summary is not None:
@@ -243,7 +243,7 @@ def is_stale(record: JobRecord, expected: dict[int, list[str]]) -> bool:
         return True
     if not record.overrides:  # unreadable or absent: cannot tell, keep it (it shows as failed)
         return False
-    return overrides_by_key(record.overrides) != overrides_by_key(expected[record.num])
+    return result_overrides(record.overrides) != result_overrides(expected[record.num])
 
 
 def load_sweep(sweep_dir: Path | str) -> tuple[list[JobRecord], list[JobRecord]]:

@@ -32,11 +32,20 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from omegaconf import OmegaConf
+
 from sim.config.schema import RunConfig
 from sim.runs import locks
 from sim.runs.files import atomic_path, read_json, write_json
-from sim.runs.schema import ERROR_FILE, JOBS_FILE, SUMMARY_FILE, TRACEBACK_FILE
-from sim.runs.stamp import remove_stamp, verify_stamp, write_stamp
+from sim.runs.schema import (
+    CONFIG_FILE,
+    ERROR_FILE,
+    JOBS_FILE,
+    OVERRIDES_FILE,
+    SUMMARY_FILE,
+    TRACEBACK_FILE,
+)
+from sim.runs.stamp import refresh_stamp, remove_stamp, verify_stamp, write_stamp
 
 #: Settings that change how a run goes (speed, display, whether it may replace an old result),
 #: never its results; left out of the config hash.
@@ -71,13 +80,53 @@ def config_hash(cfg: RunConfig) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def result_overrides(overrides: Iterable[str]) -> dict[str, str]:
+    """Overrides by key, without those of :data:`EXECUTION_ONLY_FIELDS` (they change no result)."""
+    return {
+        key: value
+        for key, value in overrides_by_key(overrides).items()
+        if key.lstrip("+~") not in EXECUTION_ONLY_FIELDS
+    }
+
+
+def saved_config_hash(run_dir: Path) -> str | None:
+    """The config hash of a run directory's ``.hydra/config.yaml`` (``None``: unreadable)."""
+    try:
+        saved = OmegaConf.load(run_dir / CONFIG_FILE)
+        cfg = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(RunConfig), saved))
+    except Exception:  # missing, truncated or off-schema: it describes no run
+        return None
+    return config_hash(cfg) if isinstance(cfg, RunConfig) else None
+
+
+def saved_config_matches(run_dir: Path, stamp: dict[str, Any]) -> bool:
+    """Whether rewritten ``.hydra/`` copies still describe the stamped run.
+
+    True when the saved config has the stamped config hash and the saved overrides differ from
+    the stamped ones at most in settings that change no result (a resumed job's ``progress=false``).
+    """
+    if saved_config_hash(run_dir) != stamp.get("config_hash"):
+        return False
+    try:
+        saved = OmegaConf.to_container(OmegaConf.load(run_dir / OVERRIDES_FILE))
+    except Exception:  # an unreadable overrides file describes no run
+        return not (run_dir / OVERRIDES_FILE).exists() and not stamp.get("overrides")
+    if not isinstance(saved, list):
+        return False
+    return result_overrides(map(str, saved)) == result_overrides(stamp.get("overrides") or [])
+
+
 def completed_summary(out_dir: Path, digest: str) -> dict[str, Any] | None:
     """The run's summary if it finished with the config whose hash is ``digest``.
 
-    Finished means a completion stamp for ``digest`` whose checksums match every file it covers.
+    Finished means a completion stamp for ``digest`` whose checksums match every file it covers
+    (Hydra's rewritten ``.hydra/`` copies are re-certified when they still describe the run).
     """
-    if not verify_stamp(out_dir, digest).ok:
+    check = verify_stamp(out_dir, digest, semantic=saved_config_matches)
+    if not check.ok or check.stamp is None:
         return None
+    if check.hydra_rewritten:
+        refresh_stamp(out_dir, check.stamp)
     return read_json(out_dir / SUMMARY_FILE)
 
 

@@ -28,7 +28,7 @@ from omegaconf import OmegaConf
 
 from sim.runs import locks
 from sim.runs.files import read_json
-from sim.runs.jobs import overrides_by_key, read_jobs_file
+from sim.runs.jobs import read_jobs_file, result_overrides
 from sim.runs.schema import (
     AGGREGATE_NAME,
     ERROR_FILE,
@@ -104,12 +104,12 @@ def _multirun_signature(path: Path) -> Any:
     hydra = data.get("hydra") or {}
     overrides = (hydra.get("overrides") or {}).get("task") or []
     params = (hydra.get("sweeper") or {}).get("params") or {}
-    return {"task": overrides_by_key([str(o) for o in overrides]), "params": params}
+    return {"task": result_overrides([str(o) for o in overrides]), "params": params}
 
 
 def sweep_signature(task_overrides: Sequence[str], params: Any) -> dict[str, Any]:
     """What identifies a sweep whose job list cannot be known in advance."""
-    return {"task": overrides_by_key(task_overrides), "params": params}
+    return {"task": result_overrides(task_overrides), "params": params}
 
 
 def _same_sweep(
@@ -118,8 +118,8 @@ def _same_sweep(
     """Whether the sweep directory's recorded sweep is this one, and what it records if not."""
     recorded = read_jobs_file(sweep_dir)
     if jobs is not None and recorded is not None:
-        old = [overrides_by_key(recorded[n]) for n in sorted(recorded)]
-        new = [overrides_by_key(job) for job in jobs]
+        old = [result_overrides(recorded[n]) for n in sorted(recorded)]
+        new = [result_overrides(job) for job in jobs]
         return old == new, f"{len(old)} job(s) in {JOBS_FILE}, this sweep has {len(new)}"
     if (sweep_dir / MULTIRUN_FILE).exists():
         old_signature = _multirun_signature(sweep_dir / MULTIRUN_FILE)

@@ -9,6 +9,13 @@ which file. Resume (:func:`sim.runs.jobs.run_job`) skips only jobs whose stamp v
 job's own config hash, and the aggregator (:mod:`sim.runs.aggregate`) lists any other job as
 failed, with the reason.
 
+Hydra rewrites ``.hydra/config.yaml`` and ``overrides.yaml`` whenever a job is started again (a
+resume), before the job can look at its folder. When only a setting that never changes results
+differs (``n_workers``, ``progress``, ``overwrite``), those bytes change but the run is still the
+same: a caller may then pass ``semantic`` to :func:`verify_stamp`, which accepts the two files if
+the config they hold has the stamped config hash and the same result-relevant overrides
+(:func:`sim.runs.jobs.saved_config_matches`).
+
 Not vouched for: Hydra's ``.hydra/hydra.yaml`` (it records how the job was launched, which a
 resume may change), log files (Hydra appends to them after the job), the lock, temporary files,
 and anything written into subfolders later (``replay_<i>/``).
@@ -18,9 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from omegaconf import ListConfig, OmegaConf
 
 from sim.runs.files import read_json, write_json
 from sim.runs.schema import (
@@ -37,6 +47,11 @@ from sim.runs.schema import (
 NOT_VOUCHED = frozenset({STAMP_FILE, LOCK_FILE, ERROR_FILE, TRACEBACK_FILE})
 #: Files a stamp must cover when they exist (what the readers of a run rely on).
 MUST_COVER = (SUMMARY_FILE, CONFIG_FILE, OVERRIDES_FILE)
+#: Hydra's copies of the config, which a restarted job rewrites (see the module docstring).
+HYDRA_COPIES = (CONFIG_FILE, OVERRIDES_FILE)
+
+#: Whether a run directory's ``.hydra/`` copies still describe the stamped run (given the stamp).
+SemanticCheck = Callable[[Path, dict[str, Any]], bool]
 
 
 def file_digest(path: Path) -> str:
@@ -73,9 +88,36 @@ def write_stamp(run_dir: Path, digest: str) -> dict[str, Any]:
         "config_hash": digest,
         "stamped_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "files": {name: file_digest(run_dir / name) for name in vouched_files(run_dir)},
+        "overrides": _saved_overrides(run_dir),
     }
     write_json(run_dir / STAMP_FILE, stamp)
     return stamp
+
+
+def _saved_overrides(run_dir: Path) -> list[str]:
+    """The run's overrides as Hydra saved them (empty when there is no readable list)."""
+    items = _yaml_list(run_dir / OVERRIDES_FILE)
+    return [str(o) for o in items] if items is not None else []
+
+
+def _yaml_list(path: Path) -> list[Any] | None:
+    try:
+        loaded = OmegaConf.load(path)
+    except Exception:  # absent or unreadable: no overrides on record
+        return None
+    items = OmegaConf.to_container(loaded) if isinstance(loaded, ListConfig) else None
+    return items if isinstance(items, list) else None
+
+
+def refresh_stamp(run_dir: Path, stamp: dict[str, Any]) -> None:
+    """Re-certify a verified run's ``.hydra/`` copies after Hydra rewrote them (see above)."""
+    files = dict(stamp.get("files") or {})
+    for name in HYDRA_COPIES:
+        if (run_dir / name).is_file():
+            files[name] = file_digest(run_dir / name)
+    write_json(
+        run_dir / STAMP_FILE, {**stamp, "files": files, "overrides": _saved_overrides(run_dir)}
+    )
 
 
 def remove_stamp(run_dir: Path) -> None:
@@ -96,6 +138,8 @@ class StampCheck:
     ok: bool
     reason: str = ""
     stamp: dict[str, Any] | None = None
+    #: Verified through ``semantic``: the ``.hydra/`` copies' bytes differ from the stamp's.
+    hydra_rewritten: bool = False
 
     @property
     def config_hash(self) -> str | None:
@@ -114,12 +158,16 @@ def _file_problem(run_dir: Path, name: str, expected: str) -> str | None:
     return None if actual == expected else f"{name} changed after the run was stamped"
 
 
-def verify_stamp(run_dir: Path, digest: str | None = None) -> StampCheck:
+def verify_stamp(
+    run_dir: Path, digest: str | None = None, semantic: SemanticCheck | None = None
+) -> StampCheck:
     """Check a run directory's completion stamp against the files on disk.
 
     Args:
         run_dir: The run directory.
         digest: The config hash the run must have been made with (``None``: any).
+        semantic: Accepts ``.hydra/`` copies whose bytes changed if they still describe the
+            stamped run (``None``: bytes must match).
 
     Returns:
         ``ok`` and, if not, the first problem found.
@@ -138,11 +186,16 @@ def verify_stamp(run_dir: Path, digest: str | None = None) -> StampCheck:
     for name in MUST_COVER:
         if name not in files and (name == SUMMARY_FILE or (run_dir / name).exists()):
             return StampCheck(False, f"{name} is not covered by the stamp", stamp)
+    rewritten = []
     for name, expected in sorted(files.items()):
         problem = _file_problem(run_dir, str(name), str(expected))
-        if problem is not None:
+        if problem is not None and name in HYDRA_COPIES and (run_dir / name).is_file():
+            rewritten.append(problem)
+        elif problem is not None:
             return StampCheck(False, problem, stamp)
+    if rewritten and (semantic is None or not semantic(run_dir, stamp)):
+        return StampCheck(False, rewritten[0], stamp)
     summary = read_json(run_dir / SUMMARY_FILE) or {}
     if summary.get("config_hash") != stamp["config_hash"]:
         return StampCheck(False, f"{SUMMARY_FILE} carries another config hash", stamp)
-    return StampCheck(True, "", stamp)
+    return StampCheck(True, "", stamp, hydra_rewritten=bool(rewritten))
