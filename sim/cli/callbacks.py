@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +42,8 @@ _last_error: str | None = None
 
 def reset_sweep_report() -> None:
     """Forget the outcome of an earlier multirun in this process."""
-    global _last_report, _last_error
-    _last_report, _last_error = None, None
+    global _last_report, _last_error, _active_sweep_dir
+    _last_report, _last_error, _active_sweep_dir = None, None, None
 
 
 def sweep_report() -> SweepReport | None:
@@ -111,6 +112,28 @@ class RunRefused(BaseException):
     """
 
 
+#: The sweep directory of a multirun under way in this process (for an aborted sweep's aggregate).
+_active_sweep_dir: Path | None = None
+
+
+def aggregate_interrupted_sweep() -> SweepReport | None:
+    """Aggregate the sweep that was under way when an error stopped it (best effort).
+
+    Hydra skips ``on_multirun_end`` when a sweep aborts (a full disk while it writes a job's
+    ``.hydra/``); the jobs that did finish are still tabulated, the broken one listed as failed.
+    Returns ``None`` if no sweep was under way or the aggregate cannot be written either.
+    """
+    global _active_sweep_dir
+    sweep_dir, _active_sweep_dir = _active_sweep_dir, None
+    if sweep_dir is None:
+        return None
+    try:
+        return aggregate_sweep(sweep_dir)
+    except Exception as exc:  # the disk may still be full: say so, in one line
+        print(f"sweep aggregate: not written: {_one_line(exc, sweep_dir)}", file=sys.stderr)
+        return None
+
+
 def _overwrite(config: DictConfig) -> bool:
     return bool(OmegaConf.select(config, "overwrite", default=False))
 
@@ -146,9 +169,13 @@ class RunDirectoryCallback(Callback):
             )
         except Exception as exc:  # fail closed: Hydra would only warn and carry on writing
             raise RunRefused(_one_line(exc, sweep_dir)) from None
+        global _active_sweep_dir
+        _active_sweep_dir = sweep_dir
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Release the sweep directory (after the sweep callback has aggregated it)."""
+        global _active_sweep_dir
+        _active_sweep_dir = None
         locks.release(Path(str(config.hydra.sweep.dir)))
 
 

@@ -84,6 +84,13 @@ def main() -> None:
     except (callbacks.RunRefused, DirectoryBusy) as exc:
         print(f"refused: {exc}", file=sys.stderr)
         sys.exit(2)
+    except OSError as exc:  # a full disk, a read-only folder: one line, and what did finish
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        report = callbacks.aggregate_interrupted_sweep()
+        if report is not None:
+            print(f"sweep aggregate: {report.describe()}")
+        sys.exit(1)
     finally:
         release_all()  # a run that ended early (an exception, a refusal) still lets go
     report, error = callbacks.sweep_report(), callbacks.sweep_error()
