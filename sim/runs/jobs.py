@@ -35,6 +35,7 @@ from typing import Any
 from omegaconf import OmegaConf
 
 from sim.config.schema import RunConfig
+from sim.config.untrusted import load_data_file
 from sim.runs import locks
 from sim.runs.files import atomic_path, read_json, write_json
 from sim.runs.schema import (
@@ -92,7 +93,7 @@ def result_overrides(overrides: Iterable[str]) -> dict[str, str]:
 def saved_config_hash(run_dir: Path) -> str | None:
     """The config hash of a run directory's ``.hydra/config.yaml`` (``None``: unreadable)."""
     try:
-        saved = OmegaConf.load(run_dir / CONFIG_FILE)
+        saved = load_data_file(run_dir / CONFIG_FILE)  # data: no environment lookups
         cfg = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(RunConfig), saved))
     except Exception:  # missing, truncated or off-schema: it describes no run
         return None

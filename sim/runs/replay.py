@@ -26,6 +26,7 @@ from omegaconf.errors import OmegaConfBaseException
 import sim.plots as plots
 from sim.config.errors import ConfigError
 from sim.config.schema import RunConfig
+from sim.config.untrusted import load_data_file
 from sim.config.validation import validate_run
 from sim.runs.experiment import build_experiment
 from sim.runs.files import atomic_path, write_parquet
@@ -46,7 +47,11 @@ def load_run_config(run_dir: Path) -> RunConfig:
     if not path.exists():
         raise ReplayError(f"{path}: not found (is {run_dir} a run directory?)")
     try:
-        merged = OmegaConf.merge(OmegaConf.structured(RunConfig), OmegaConf.load(path))
+        saved = load_data_file(path)  # a result folder is data: no environment lookups
+    except ConfigError as exc:
+        raise ReplayError(str(exc)) from exc
+    try:
+        merged = OmegaConf.merge(OmegaConf.structured(RunConfig), saved)
         cfg = OmegaConf.to_object(merged)
     except OmegaConfBaseException as exc:
         raise ReplayError(f"{path}: does not fit the current config schema: {exc}") from exc

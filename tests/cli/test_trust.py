@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ import sim
 from sim.cli import trust
 from sim.config.errors import ConfigError
 from sim.config.untrusted import load_data_file
+from sim.runs.aggregate import aggregate, load_run_or_sweep, write_aggregate
+from sim.runs.replay import ReplayError, load_run_config
 from tests.conftest import run_cli
 
 PAYLOADS = (
@@ -286,3 +289,22 @@ def test_a_plain_data_file_loads(tmp_path: Path) -> None:
     path.write_text("beta: {low: 0.1, high: 5}\nlabel: ${beta.low}\nwhen: ${now:%Y}\n")
     loaded = load_data_file(path)
     assert loaded.beta.high == 5 and loaded.label == 0.1
+
+
+def test_a_result_folder_is_read_as_data(
+    run_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a shared folder whose saved config would pull a secret out of the reader's environment
+    monkeypatch.setenv("SIM_TEST_TOKEN", SECRET)
+    folder = tmp_path / "shared"
+    shutil.copytree(run_dir, folder)
+    config = folder / ".hydra" / "config.yaml"
+    leaky = config.read_text().replace("name: canada_us_2025", "name: ${oc.env:SIM_TEST_TOKEN}", 1)
+    assert "oc.env" in leaky
+    config.write_text(leaky)
+    with pytest.raises(ReplayError, match=r"'oc\.env' is not allowed"):
+        load_run_config(folder)
+    (record,) = load_run_or_sweep(folder)
+    assert record.status == "failed" and "'oc.env' is not allowed" in record.error["message"]
+    write_aggregate(aggregate([record]), tmp_path / "out")
+    assert not files_containing(tmp_path / "out", SECRET)
