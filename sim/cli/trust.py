@@ -10,7 +10,7 @@ somebody sent. So:
   those of the installed Hydra plugins, and the dataclass schemas.
 * **User files** (data): every config file Hydra reads from any other directory, however it got
   on the search path (``--config-dir DIR``, ``hydra.searchpath=[DIR]``). Hydra reads files
-  through a registry of config sources by scheme; :class:`DataFileConfigSource` replaces the
+  through a registry of config sources by scheme; :class:`FileConfigSource` replaces the
   ``file://`` source and checks each user file as it is loaded, before anything acts on it
   (:func:`sim.config.untrusted.check_data`): no package directive, no ``_target_``-style key, no
   Hydra group, no resolver but ``now`` and ``hydra``. This covers every composition: the run, each
@@ -36,7 +36,9 @@ import re
 from pathlib import Path
 from typing import NoReturn
 
-from hydra._internal.core_plugins.file_config_source import FileConfigSource
+from hydra._internal.core_plugins.file_config_source import (
+    FileConfigSource as HydraFileConfigSource,
+)
 from hydra._internal.sources_registry import SourcesRegistry
 from hydra._internal.utils import get_args_parser
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -78,8 +80,13 @@ def _same_dir(a: str | Path, b: str | Path) -> bool:
     return os.path.realpath(a) == os.path.realpath(b)
 
 
-class DataFileConfigSource(FileConfigSource):
-    """Hydra's ``file://`` config source, checking every file outside :data:`CONF_DIR` as data."""
+class FileConfigSource(HydraFileConfigSource):
+    """Hydra's ``file://`` config source, checking every file outside :data:`CONF_DIR` as data.
+
+    It keeps the name of the class it replaces: Hydra re-registers its own sources when a worker
+    process restores Hydra's state (the joblib and submitit launchers do), and keeps a registered
+    source whose class has the same name instead of failing.
+    """
 
     def __init__(self, provider: str, path: str) -> None:
         super().__init__(provider=provider, path=path)
@@ -103,13 +110,13 @@ class DataFileConfigSource(FileConfigSource):
 
 
 def install() -> None:
-    """Make Hydra read ``file://`` config directories through :class:`DataFileConfigSource`.
+    """Make Hydra read ``file://`` config directories through :class:`FileConfigSource`.
 
-    Hydra registers its config sources when it first scans its plugins; the scan runs first, so
-    it cannot register the plain source over this one later.
+    Hydra registers its config sources when it first scans its plugins; the scan runs first, and
+    a later scan keeps this source (see :class:`FileConfigSource`).
     """
     Plugins.instance()
-    SourcesRegistry.instance().types[DataFileConfigSource.scheme()] = DataFileConfigSource
+    SourcesRegistry.instance().types[FileConfigSource.scheme()] = FileConfigSource
 
 
 def _refuse(line: str, why: str) -> ConfigError:

@@ -308,3 +308,13 @@ def test_a_result_folder_is_read_as_data(
     assert record.status == "failed" and "'oc.env' is not allowed" in record.error["message"]
     write_aggregate(aggregate([record]), tmp_path / "out")
     assert not files_containing(tmp_path / "out", SECRET)
+
+
+def test_the_checked_source_survives_hydra_restoring_its_state_in_a_worker() -> None:
+    # the joblib and submitit launchers restore Hydra's singletons in each worker process,
+    # which scans the plugins again: the checked source must stay (and not make that fail)
+    from hydra._internal.sources_registry import SourcesRegistry
+    from hydra.core.singleton import Singleton
+
+    Singleton.set_state(Singleton.get_state())
+    assert SourcesRegistry.instance().resolve("file") is trust.FileConfigSource
