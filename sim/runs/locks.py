@@ -8,14 +8,17 @@ message the second run prints.
 
 Locks are re-entrant within a process (the command line locks a run directory before Hydra
 writes ``.hydra/``, then :func:`sim.runs.jobs.run_job` locks it again around the job).
-``flock`` works on local file systems and on NFS v4; POSIX only.
+``flock`` works on local file systems and on NFS v4; POSIX only. On a file system that cannot
+lock at all (``ENOLCK``, ``EOPNOTSUPP``) the run goes ahead unlocked, with a one-line warning.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +37,8 @@ class _Held:
 
 
 _held: dict[str, _Held] = {}
+#: ``flock`` errors that mean "this file system cannot lock", not "somebody holds the lock".
+_CANNOT_LOCK = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS})
 
 
 def _key(directory: Path) -> str:
@@ -73,6 +78,11 @@ def acquire(directory: Path, what: str = "run") -> None:
             f"{directory}: another {what} is writing into it ({_holder(path)}); "
             "wait for it to finish or choose another directory"
         ) from None
+    except OSError as exc:
+        if exc.errno not in _CANNOT_LOCK:
+            os.close(fd)
+            raise
+        print(f"warning: {directory}: not locked ({exc.strerror})", file=sys.stderr)
     os.ftruncate(fd, 0)
     os.write(fd, f"{os.getpid()}\n".encode())
     _held[key] = _Held(fd, 1)
