@@ -5,8 +5,11 @@
 Writes ``aggregate.parquet`` and ``aggregate.csv`` (one row per job: its overrides and parameters,
 read from each job's ``.hydra/``, its status, deal likelihood and 95% interval per track, mean
 agreement week, mean final tariff per sector, and Pareto/Nash figures when the summaries have
-them) and lists failed and missing jobs. Multiruns do this automatically at the end
-(``sim.callbacks.SweepCallback``); run it by hand after copying results or resuming by hand.
+them) and lists failed and missing jobs. A job is complete only if its completion stamp verifies;
+a job whose files cannot be read (a broken summary.json, .hydra/ or Parquet file, an overrides.yaml
+that is not a list) is listed as failed with the reason while the others aggregate, and job folders
+of another sweep (not in jobs.json) are left out and named. Multiruns do this automatically at the
+end (``sim.callbacks.SweepCallback``); run it by hand after copying results or resuming by hand.
 Exit status: 0 if every job is complete, 1 if some failed or are missing, 2 on a bad directory.
 """
 
@@ -41,9 +44,11 @@ def main(args: Namespace) -> int:
     records = _common.load_records(
         load_runs, args.results_dir, empty=f"no jobs found (no */{CONFIG_FILE})"
     )
+    stale = sweep_aggregate.load_sweep(args.results_dir)[1]  # other sweeps' folders: left out
     table = aggregate(records)
     paths = sweep_aggregate.write_aggregate(table, _common.out_dir(args))
-    report = SweepReport(args.results_dir, table, paths)
+    ignored = tuple(r.job_dir for r in stale if r.job_dir is not None)
+    report = SweepReport(args.results_dir, table, paths, ignored)
     print(report.describe())
     return _common.EXIT_OK if report.is_complete else _common.EXIT_INCOMPLETE
 

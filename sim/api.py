@@ -44,10 +44,13 @@ from sim.config.build import build_scenario
 from sim.config.errors import ConfigError
 from sim.config.schema import GeniusConfig, RunConfig
 from sim.domain.scenario import Scenario
+from sim.runs import locks
 from sim.runs.execute import RunOutcome, simulate_run, write_run
 from sim.runs.files import atomic_path
 from sim.runs.jobs import clear_failure, config_hash, stamp_summary
+from sim.runs.ownership import claim_run_dir
 from sim.runs.schema import CONFIG_FILE, OVERRIDES_FILE
+from sim.runs.stamp import remove_stamp, write_stamp
 
 __all__ = [
     "LIKELIHOOD_COLUMNS",
@@ -195,20 +198,27 @@ class SimulationResult:
         """
         return cumulative_deals(self.outcomes, int(self.summary["n_weeks"]))
 
-    def save(self, path: str | Path) -> Path:
+    def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write the run directory the command line would write.
 
         ``outcomes.parquet``, ``summary.json``, the figures and ``manifest.json``
         (:func:`sim.runs.execute.write_run`), and ``.hydra/config.yaml`` (the resolved config) and
         ``.hydra/overrides.yaml``, so that ``python -m sim replay PATH --replicate I`` and
-        :mod:`sim.runs.aggregate` read it like any run. ``summary.json`` is stamped with
-        ``config_hash`` last, as a finished command-line run's is.
+        :mod:`sim.runs.aggregate` read it like any run. As a command-line run does, it holds the
+        directory's lock while writing, stamps ``config_hash`` into ``summary.json`` and writes
+        the completion stamp ``stamp.json`` last.
 
         Args:
-            path: The run directory (created if needed; files already there are replaced).
+            path: The run directory (created if needed).
+            overwrite: Replace a complete run already in ``path`` (otherwise refused).
 
         Returns:
             The run directory.
+
+        Raises:
+            sim.runs.ownership.DirectoryRefused: ``path`` holds a complete run and ``overwrite``
+                is off.
+            sim.runs.locks.DirectoryBusy: Another run is writing into ``path``.
 
         Example:
             ::
@@ -216,12 +226,18 @@ class SimulationResult:
                 out = sim.simulate(n_replicates=500).save("results/api_run")
         """
         out_dir = Path(path)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        clear_failure(out_dir)
-        _write_text(out_dir / CONFIG_FILE, OmegaConf.to_yaml(OmegaConf.structured(self.config)))
-        _write_text(out_dir / OVERRIDES_FILE, OmegaConf.to_yaml(list(self.overrides)))
-        write_run(self.run, out_dir)
-        stamp_summary(out_dir, self.summary["config_hash"])
+        claim_run_dir(out_dir, overwrite=overwrite)
+        try:
+            remove_stamp(out_dir)
+            clear_failure(out_dir)
+            config = OmegaConf.structured(self.config)
+            _write_text(out_dir / CONFIG_FILE, OmegaConf.to_yaml(config))
+            _write_text(out_dir / OVERRIDES_FILE, OmegaConf.to_yaml(list(self.overrides)))
+            write_run(self.run, out_dir)
+            stamp_summary(out_dir, self.summary["config_hash"])
+            write_stamp(out_dir, self.summary["config_hash"])
+        finally:
+            locks.release(out_dir)
         return out_dir
 
     def __repr__(self) -> str:

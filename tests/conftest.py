@@ -233,9 +233,10 @@ RUN_OVERRIDES = ["n_replicates=300", "batch_size=128", "seed=7", "progress=false
 def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small real run of the default scenario, written by :func:`sim.runs.execute.execute`.
 
-    It is run through :func:`sim.runs.jobs.run_job` (which stamps ``config_hash``) as the command
-    line runs it, without Hydra. Its ``.hydra/config.yaml`` is the run config as Hydra saves it
-    (so replay can rebuild it). Tests must not modify it (copy it first).
+    It is run through :func:`sim.runs.jobs.run_job` (which stamps ``config_hash`` and writes the
+    completion stamp) as the command line runs it, without Hydra. Its ``.hydra/config.yaml`` is the
+    run config as Hydra saves it, before the job (so replay can rebuild it and the stamp covers
+    it). Tests must not modify it (copy it first).
     """
     from sim.runs.execute import execute
     from sim.runs.jobs import run_job
@@ -243,9 +244,9 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     out = tmp_path_factory.mktemp("run") / "run"
     cfg = compose_run_config(RUN_OVERRIDES)
-    run_job(cfg, out, execute, multirun=False)  # as the command line runs it
-    (out / CONFIG_FILE).parent.mkdir()
+    (out / CONFIG_FILE).parent.mkdir(parents=True)  # Hydra writes .hydra/ before the job runs
     OmegaConf.save(OmegaConf.structured(cfg), out / CONFIG_FILE)
+    run_job(cfg, out, execute, multirun=False)  # as the command line runs it
     return out
 
 

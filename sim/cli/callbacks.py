@@ -1,5 +1,9 @@
 """Hydra callbacks (``hydra.callbacks`` in ``conf/config.yaml``).
 
+:class:`RunDirectoryCallback` runs first: before Hydra writes anything into a run or sweep
+directory it claims it (:mod:`sim.runs.ownership`): one writer at a time (a lock), never over a
+complete run, never into another sweep's folder, unless ``overwrite=true``.
+
 :class:`SweepCallback` brackets every multirun: before any job starts it records the sweep's
 expected jobs in ``<sweep dir>/jobs.json`` (so jobs that never ran can be named later), and after
 the last job it aggregates the sweep directory into ``aggregate.parquet`` and ``aggregate.csv``
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +23,15 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
+from sim.runs import locks
 from sim.runs.aggregate import SweepReport, aggregate_sweep
 from sim.runs.jobs import write_jobs_file
+from sim.runs.ownership import (
+    DirectoryRefused,
+    claim_run_dir,
+    claim_sweep_dir,
+    sweep_signature,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +42,8 @@ _last_error: str | None = None
 
 def reset_sweep_report() -> None:
     """Forget the outcome of an earlier multirun in this process."""
-    global _last_report, _last_error
-    _last_report, _last_error = None, None
+    global _last_report, _last_error, _active_sweep_dir
+    _last_report, _last_error, _active_sweep_dir = None, None, None
 
 
 def sweep_report() -> SweepReport | None:
@@ -90,3 +102,86 @@ class SweepCallback(Callback):
             return
         _last_report = report
         print(f"sweep aggregate: {report.describe()}")
+
+
+class RunRefused(BaseException):
+    """A run or sweep may not write into its directory; the message is one line.
+
+    A ``BaseException``, because Hydra turns any ``Exception`` a callback raises into a warning
+    and carries on writing; :func:`sim.cli.run.main` prints it and exits with status 2.
+    """
+
+
+#: The sweep directory of a multirun under way in this process (for an aborted sweep's aggregate).
+_active_sweep_dir: Path | None = None
+
+
+def aggregate_interrupted_sweep() -> SweepReport | None:
+    """Aggregate the sweep that was under way when an error stopped it (best effort).
+
+    Hydra skips ``on_multirun_end`` when a sweep aborts (a full disk while it writes a job's
+    ``.hydra/``); the jobs that did finish are still tabulated, the broken one listed as failed.
+    Returns ``None`` if no sweep was under way or the aggregate cannot be written either.
+    """
+    global _active_sweep_dir
+    sweep_dir, _active_sweep_dir = _active_sweep_dir, None
+    if sweep_dir is None:
+        return None
+    try:
+        return aggregate_sweep(sweep_dir)
+    except Exception as exc:  # the disk may still be full: say so, in one line
+        print(f"sweep aggregate: not written: {_one_line(exc, sweep_dir)}", file=sys.stderr)
+        return None
+
+
+def _overwrite(config: DictConfig) -> bool:
+    return bool(OmegaConf.select(config, "overwrite", default=False))
+
+
+class RunDirectoryCallback(Callback):
+    """Claim the run or sweep directory before Hydra writes into it; release it at the end."""
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Lock ``hydra.run.dir``; refuse it if busy or complete (unless ``overwrite=true``)."""
+        run_dir = Path(str(config.hydra.run.dir))
+        try:
+            claim_run_dir(run_dir, overwrite=_overwrite(config))
+        except Exception as exc:  # fail closed: Hydra would only warn and carry on writing
+            raise RunRefused(_one_line(exc, run_dir)) from None
+
+    def on_run_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Release the run directory."""
+        locks.release(Path(str(config.hydra.run.dir)))
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Lock ``hydra.sweep.dir``; refuse it if busy or another sweep's (unless overwrite)."""
+        sweep_dir = Path(str(config.hydra.sweep.dir))
+        try:
+            task = [str(o) for o in config.hydra.overrides.task]
+            params = OmegaConf.select(config, "hydra.sweeper.params", default=None)
+            if OmegaConf.is_config(params):
+                params = OmegaConf.to_container(params, resolve=False)
+            claim_sweep_dir(
+                sweep_dir,
+                expected_jobs(config),
+                sweep_signature(task, params or {}),
+                overwrite=_overwrite(config),
+            )
+        except Exception as exc:  # fail closed: Hydra would only warn and carry on writing
+            raise RunRefused(_one_line(exc, sweep_dir)) from None
+        global _active_sweep_dir
+        _active_sweep_dir = sweep_dir
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Release the sweep directory (after the sweep callback has aggregated it)."""
+        global _active_sweep_dir
+        _active_sweep_dir = None
+        locks.release(Path(str(config.hydra.sweep.dir)))
+
+
+def _one_line(exc: BaseException, directory: Path) -> str:
+    if isinstance(exc, DirectoryRefused | locks.DirectoryBusy):
+        return " ".join(str(exc).split())
+    if isinstance(exc, OSError):
+        return f"{exc.filename or directory}: {exc.strerror or type(exc).__name__}"
+    return f"{directory}: cannot claim it: {type(exc).__name__}: {' '.join(str(exc).split())}"

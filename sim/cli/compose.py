@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields, is_dataclass
-from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
@@ -17,13 +16,17 @@ from hydra.errors import HydraException, OverrideParseException
 from omegaconf import OmegaConf
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
+from sim.cli import trust
+from sim.cli.trust import CONF_DIR
 from sim.config.errors import ConfigError
 from sim.config.genius import resolve_genius
 from sim.config.schema import ProtocolConfig, RunConfig, ScenarioConfig
 from sim.config.validation import validate_run
 
-#: The config directory (``conf/`` next to the ``sim`` package).
-CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
+__all__ = ["CONF_DIR", "compose_run_config", "one_line_error", "register_configs"]
+
+# User config files are data from the first composition on (see sim.cli.trust).
+trust.install()
 
 
 def register_configs() -> None:
@@ -46,8 +49,23 @@ def _keyed_omegaconf_error(exc: BaseException) -> OmegaConfBaseException | None:
     return None
 
 
+def _config_error_in_chain(exc: BaseException) -> ConfigError | None:
+    """A :class:`ConfigError` (a refused user file) that Hydra wrapped in its own exception."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, ConfigError):
+            return cur
+        cur = cur.__cause__ or cur.__context__
+    return None
+
+
 def one_line_error(exc: BaseException) -> str:
     """Collapse a Hydra/OmegaConf config error into one line: key, value, what is allowed."""
+    refused = _config_error_in_chain(exc)
+    if refused is not None:
+        return str(refused)
     cause = _keyed_omegaconf_error(exc)
     if cause is not None and getattr(cause, "full_key", None):
         msg = str(getattr(cause, "msg", "") or cause).split("\n")[0].strip()
@@ -81,6 +99,7 @@ def compose_run_config(overrides: list[str] | None = None) -> RunConfig:
         ConfigError: One line naming the key or override, the value and what is allowed.
     """
     register_configs()
+    trust.check_overrides(list(overrides or []))
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):

@@ -21,12 +21,14 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from sim.cli import trust
 from sim.cli.compose import CONF_DIR, one_line_error, register_configs
 from sim.config.errors import ConfigError
 from sim.config.genius import resolve_genius
 from sim.config.schema import RunConfig
 from sim.config.validation import validate_run
 from sim.runs.jobs import run_job
+from sim.runs.locks import DirectoryBusy, release_all
 
 # The simulation stack (Mesa, pandas, scipy, matplotlib) is imported inside the functions that use
 # it: worker processes re-import this entry module, and a light import is what keeps their start-up
@@ -87,6 +89,7 @@ def main() -> None:
 
     callbacks.reset_sweep_report()
     try:
+        trust.check_command_line(sys.argv[1:])  # before Hydra acts on any of it
         _app()
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
@@ -94,6 +97,18 @@ def main() -> None:
     except (HydraException, OmegaConfBaseException) as exc:
         print(f"config error: {one_line_error(exc)}", file=sys.stderr)
         sys.exit(2)
+    except (callbacks.RunRefused, DirectoryBusy) as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except OSError as exc:  # a full disk, a read-only folder: one line, and what did finish
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        report = callbacks.aggregate_interrupted_sweep()
+        if report is not None:
+            print(f"sweep aggregate: {report.describe()}")
+        sys.exit(1)
+    finally:
+        release_all()  # a run that ended early (an exception, a refusal) still lets go
     report, error = callbacks.sweep_report(), callbacks.sweep_error()
     if error is not None:
         print(f"sweep error: {error}", file=sys.stderr)

@@ -502,6 +502,9 @@ class RunConfig:
             likelihood's 95% interval has a half-width <= ``precision`` (``None``: off; run
             exactly ``n_replicates``).
         max_replicates: Adaptive replication stops here even if the precision is not reached.
+        overwrite: Let a run replace the complete run in its ``hydra.run.dir``, or a sweep start
+            afresh in a ``hydra.sweep.dir`` holding another sweep's jobs (deleting them). Off:
+            such a directory is refused (:mod:`sim.runs.ownership`). Never changes results.
     """
 
     scenario: ScenarioConfig = MISSING
@@ -515,3 +518,4 @@ class RunConfig:
     progress: bool = True
     precision: float | None = None
     max_replicates: int = 100_000
+    overwrite: bool = False

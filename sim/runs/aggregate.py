@@ -28,18 +28,23 @@ import pandas as pd
 import pyarrow.parquet as pq
 from omegaconf import OmegaConf
 
+from sim.config.errors import ConfigError
+from sim.config.untrusted import load_data_file
 from sim.runs.files import atomic_path, read_json, write_parquet
-from sim.runs.jobs import read_jobs_file
+from sim.runs.jobs import read_jobs_file, result_overrides, saved_config_matches
 from sim.runs.schema import (
     AGGREGATE_NAME,
     CONFIG_FILE,
     ERROR_FILE,
     HYDRA_DIR,
+    JOBS_FILE,
     OUTCOMES_FILE,
     OVERRIDES_FILE,
+    STAMP_FILE,
     SUMMARY_FILE,
     rate_columns,
 )
+from sim.runs.stamp import verify_stamp
 
 COMPLETE, FAILED, MISSING = "complete", "failed", "missing"
 TRACK_METRICS = ("deal_likelihood", "ci_low", "ci_high", "mean_agreement_week")
@@ -109,31 +114,89 @@ def override_params(overrides: Iterable[str], config: Any = None) -> dict[str, A
     return params
 
 
+class UnreadableJob(Exception):
+    """A job folder's file cannot be read as what it should be (the message says which, why)."""
+
+
 def _job_num(job_dir: Path) -> int | None:
+    """Hydra's job number from ``.hydra/hydra.yaml``, else the folder's name if it is a number."""
     hydra_yaml = job_dir / HYDRA_DIR / "hydra.yaml"
-    if not hydra_yaml.exists():
+    try:
+        num = OmegaConf.select(OmegaConf.load(hydra_yaml), "hydra.job.num", default=None)
+        return int(num) if num is not None else None
+    except Exception:  # missing or broken: the folder name is Hydra's default subdir, the number
+        return int(job_dir.name) if job_dir.name.isdigit() else None
+
+
+def _read_config(job_dir: Path) -> Any:
+    """The job's saved config, read as data (no environment lookups), or ``None`` if absent."""
+    path = job_dir / CONFIG_FILE
+    if not path.exists():
         return None
-    num = OmegaConf.select(OmegaConf.load(hydra_yaml), "hydra.job.num", default=None)
-    return int(num) if num is not None else None
+    try:
+        return load_data_file(path)
+    except ConfigError as exc:
+        raise UnreadableJob(str(exc)) from None
+
+
+def _read_overrides(job_dir: Path) -> list[str]:
+    """The job's overrides: ``.hydra/overrides.yaml`` must be a list of ``key=value`` strings."""
+    path = job_dir / OVERRIDES_FILE
+    if not path.exists():
+        return []
+    try:
+        loaded = load_data_file(path)
+    except ConfigError as exc:
+        raise UnreadableJob(str(exc)) from None
+    items = OmegaConf.to_container(loaded, resolve=False)
+    if not isinstance(items, list) or not all(isinstance(o, str) for o in items):
+        kind = type(items).__name__ if not isinstance(items, dict) else "mapping"
+        raise UnreadableJob(f"{path}: a {kind}, not a list of overrides (key=value strings)")
+    return items
+
+
+def _check_outcomes(job_dir: Path) -> None:
+    """Refuse an outcome table whose Parquet footer cannot be read."""
+    path = job_dir / OUTCOMES_FILE
+    try:
+        pq.read_metadata(path)
+    except Exception as exc:
+        first = " ".join(str(exc).split())[:160]
+        raise UnreadableJob(f"{path}: not a readable Parquet file ({first})") from None
 
 
 def load_job(job_dir: Path) -> JobRecord:
-    """Read one job directory (one that has a ``.hydra/`` folder)."""
-    config_path = job_dir / CONFIG_FILE
-    config = OmegaConf.load(config_path) if config_path.exists() else None
-    overrides_path = job_dir / OVERRIDES_FILE
-    overrides = [str(o) for o in OmegaConf.load(overrides_path)] if overrides_path.exists() else []
-    params = override_params(overrides, config)
-    summary = read_json(job_dir / SUMMARY_FILE)
+    """Read one job directory (one that has a ``.hydra/`` folder); never raises.
+
+    A job is ``complete`` only if its completion stamp verifies (:mod:`sim.runs.stamp`): the files
+    it covers are the ones the run wrote. A job whose files cannot be read, or whose stamp does
+    not match them, is ``failed`` with the reason; one that wrote no stamp is ``missing``.
+    """
+    num = _job_num(job_dir)
+    try:
+        overrides = _read_overrides(job_dir)
+        params = override_params(overrides, _read_config(job_dir))
+    except UnreadableJob as exc:
+        reason = {"type": "Unreadable", "message": str(exc)}
+        return JobRecord(num, job_dir, FAILED, (), {}, None, reason)
+    check = verify_stamp(job_dir, semantic=saved_config_matches)
     error = read_json(job_dir / ERROR_FILE)
-    if summary is not None and "config_hash" in summary:
-        status, error = COMPLETE, None
-    elif error is not None:
-        status, summary = FAILED, None
+    summary = read_json(job_dir / SUMMARY_FILE) if check.ok else None
+    if check.ok and summary is not None:
+        try:
+            _check_outcomes(job_dir)
+        except UnreadableJob as exc:
+            reason = {"type": "Unreadable", "message": str(exc)}
+            return JobRecord(num, job_dir, FAILED, tuple(overrides), params, None, reason)
+        return JobRecord(num, job_dir, COMPLETE, tuple(overrides), params, summary, None)
+    if error is not None:
+        status = FAILED
+    elif (job_dir / STAMP_FILE).exists():
+        status, error = FAILED, {"type": "Unverified", "message": check.reason}
     else:
-        status, summary = MISSING, None
-        error = {"type": "Unfinished", "message": "started but wrote no finished summary.json"}
-    return JobRecord(_job_num(job_dir), job_dir, status, tuple(overrides), params, summary, error)
+        status = MISSING
+        error = {"type": "Unfinished", "message": f"started but {check.reason}"}
+    return JobRecord(num, job_dir, status, tuple(overrides), params, None, error)
 
 
 def load_run_or_sweep(directory: Path | str) -> list[JobRecord]:
@@ -167,11 +230,39 @@ def load_runs(sweep_dir: Path | str) -> list[JobRecord]:
     Raises:
         FileNotFoundError: If ``sweep_dir`` is not a directory.
     """
+    return load_sweep(sweep_dir)[0]
+
+
+def is_stale(record: JobRecord, expected: dict[int, list[str]]) -> bool:
+    """Whether a job folder belongs to another sweep than the one ``jobs.json`` lists.
+
+    It does when its number is not in the list, or when its overrides (if readable) are not the
+    ones listed for its number.
+    """
+    if record.num is None or record.num not in expected:
+        return True
+    if not record.overrides:  # unreadable or absent: cannot tell, keep it (it shows as failed)
+        return False
+    return result_overrides(record.overrides) != result_overrides(expected[record.num])
+
+
+def load_sweep(sweep_dir: Path | str) -> tuple[list[JobRecord], list[JobRecord]]:
+    """The jobs of a sweep, and the job folders in it that belong to another sweep.
+
+    With a ``jobs.json``, only the jobs it lists are the sweep's (stale folders of an earlier
+    sweep never enter the aggregate); without one, every job folder is.
+
+    Raises:
+        FileNotFoundError: If ``sweep_dir`` is not a directory.
+    """
     sweep_dir = Path(sweep_dir)
     if not sweep_dir.is_dir():
         raise FileNotFoundError(f"{sweep_dir}: no such sweep directory")
-    records = [load_job(d) for d in find_job_dirs(sweep_dir)]
-    expected = read_jobs_file(sweep_dir) or {}
+    found = [load_job(d) for d in find_job_dirs(sweep_dir)]
+    listed = read_jobs_file(sweep_dir)
+    expected = listed or {}
+    stale = [r for r in found if listed is not None and is_stale(r, expected)]
+    records = [r for r in found if not any(r is s for s in stale)]
     seen = {r.num for r in records}
     for num, overrides in expected.items():
         if num not in seen:
@@ -181,9 +272,10 @@ def load_runs(sweep_dir: Path | str) -> list[JobRecord]:
                     num, None, MISSING, tuple(overrides), override_params(overrides), None, reason
                 )
             )
-    return sorted(
+    ordered = sorted(
         records, key=lambda r: (r.num is None, r.num if r.num is not None else 0, str(r.job_dir))
     )
+    return ordered, stale
 
 
 def _flatten(prefix: str, value: Any, out: dict[str, float]) -> None:
@@ -230,6 +322,20 @@ def mean_rates(outcomes_path: Path) -> dict[str, float]:
     return {f"mean_rate/{issue}": float(np.nanmean(frame[col])) for issue, col in rates.items()}
 
 
+def job_results(record: JobRecord) -> tuple[dict[str, Any], dict[str, str] | None]:
+    """A complete job's result columns, or why they cannot be read (``error_*`` columns)."""
+    if record.summary is None or record.job_dir is None:
+        return {}, None
+    try:
+        return {
+            **summary_columns(record.summary),
+            **mean_rates(record.job_dir / OUTCOMES_FILE),
+        }, None
+    except Exception as exc:  # one unreadable job is listed as failed; the rest still aggregate
+        message = " ".join(f"{record.job_dir}: {type(exc).__name__}: {exc}".split())[:300]
+        return {}, {"error_type": "Unreadable", "error_message": message}
+
+
 def aggregate(records: list[JobRecord]) -> pd.DataFrame:
     """One row per job: its parameters, status and results (see the module docstring)."""
     params = list(dict.fromkeys(k for r in records for k in r.params))
@@ -247,10 +353,9 @@ def aggregate(records: list[JobRecord]) -> pd.DataFrame:
                 "error_message": (r.error or {}).get("message"),
             }
         )
-        result: dict[str, Any] = {}
-        if r.summary is not None and r.job_dir is not None:
-            result.update(summary_columns(r.summary))
-            result.update(mean_rates(r.job_dir / OUTCOMES_FILE))
+        result, failure = job_results(r)
+        if failure is not None:
+            rows[-1].update(status=FAILED, config_hash=None, **failure)
         results.append(result)
     base = pd.DataFrame(rows, columns=[*BASE_COLUMNS, *params, *JOB_COLUMNS])
     table = pd.concat([base, pd.DataFrame(results, index=base.index)], axis=1)
@@ -287,6 +392,8 @@ class SweepReport:
     sweep_dir: Path
     table: pd.DataFrame
     paths: tuple[Path, ...]
+    #: Job folders of another sweep found in the directory (left out of the table).
+    stale: tuple[Path, ...] = ()
 
     def jobs(self, status: str) -> pd.DataFrame:
         """The rows with the given status."""
@@ -315,6 +422,7 @@ class SweepReport:
                     f"  {status} job {row['job']}: {where} [{row['overrides']}] "
                     f"{row['error_type']}: {row['error_message']}"
                 )
+        lines += [f"  ignored {p}: not a job of this sweep's {JOBS_FILE}" for p in self.stale]
         lines += [f"  wrote {p}" for p in self.paths]
         return "\n".join(lines)
 
@@ -333,9 +441,10 @@ def write_aggregate(
 def aggregate_sweep(sweep_dir: Path | str, out_dir: Path | str | None = None) -> SweepReport:
     """Load, aggregate and write a sweep directory's table (to ``out_dir``, default the sweep)."""
     sweep_dir = Path(sweep_dir)
-    table = aggregate(load_runs(sweep_dir))
+    records, stale = load_sweep(sweep_dir)
+    table = aggregate(records)
     paths = write_aggregate(table, Path(out_dir) if out_dir is not None else sweep_dir)
-    return SweepReport(sweep_dir, table, paths)
+    return SweepReport(sweep_dir, table, paths, tuple(r.job_dir for r in stale if r.job_dir))
 
 
 def short_names(keys: list[str]) -> dict[str, str]:

@@ -28,6 +28,7 @@ import sim.plots as plots
 from sim.config.errors import ConfigError
 from sim.config.genius import resolve_genius
 from sim.config.schema import RunConfig
+from sim.config.untrusted import load_data_file
 from sim.config.validation import validate_run
 from sim.runs.experiment import build_experiment
 from sim.runs.files import atomic_path, write_parquet
@@ -48,7 +49,11 @@ def load_run_config(run_dir: Path) -> RunConfig:
     if not path.exists():
         raise ReplayError(f"{path}: not found (is {run_dir} a run directory?)")
     try:
-        merged = OmegaConf.merge(OmegaConf.structured(RunConfig), OmegaConf.load(path))
+        saved = load_data_file(path)  # a result folder is data: no environment lookups
+    except ConfigError as exc:
+        raise ReplayError(str(exc)) from exc
+    try:
+        merged = OmegaConf.merge(OmegaConf.structured(RunConfig), saved)
         cfg = OmegaConf.to_object(merged)
     except OmegaConfBaseException as exc:
         raise ReplayError(f"{path}: does not fit the current config schema: {exc}") from exc

@@ -26,6 +26,10 @@ MANIFEST_FILE = "manifest.json"
 ERROR_FILE = "error.json"
 TRACEBACK_FILE = "traceback.txt"
 JOBS_FILE = "jobs.json"
+#: The completion stamp, written last: the config hash and a checksum of every file it vouches for.
+STAMP_FILE = "stamp.json"
+#: The run (or sweep) directory's lock (:mod:`sim.runs.locks`).
+LOCK_FILE = ".lock"
 #: Hydra's copy of the resolved config and of the command-line overrides, inside a run directory.
 HYDRA_DIR = ".hydra"
 CONFIG_FILE = f"{HYDRA_DIR}/config.yaml"
