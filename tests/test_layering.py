@@ -115,7 +115,8 @@ def test_only_the_command_line_imports_hydra():
 
 
 def test_only_sim_plots_imports_matplotlib():
-    assert importers_of("matplotlib") == {"sim.plots"}
+    importers = importers_of("matplotlib")
+    assert importers and all(m == "sim.plots" or m.startswith("sim.plots.") for m in importers)
 
 
 @pytest.mark.parametrize(

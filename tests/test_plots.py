@@ -31,4 +31,5 @@ def test_plot_outcomes_over_frontier_writes_png(tmp_path: Path, n: int, m: int) 
     assert path == tmp_path / "sub" / "frontier.png"
     data = path.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000
-    assert list(path.parent.iterdir()) == [path]  # no temporary file left behind
+    # the PNG and its PDF twin, and no temporary file left behind
+    assert sorted(path.parent.iterdir()) == [path.with_suffix(".pdf"), path]

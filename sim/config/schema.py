@@ -505,6 +505,10 @@ class RunConfig:
         overwrite: Let a run replace the complete run in its ``hydra.run.dir``, or a sweep start
             afresh in a ``hydra.sweep.dir`` holding another sweep's jobs (deleting them). Off:
             such a directory is refused (:mod:`sim.runs.ownership`). Never changes results.
+        figures: Draw the run's figures (PNG and PDF) and put them in its ``report.html``.
+            ``None`` (default): on for a single run, off for each job of a sweep, whose
+            sweep-level figures and report the sweep callback draws once at the end (per-job
+            figures were most of a sweep job's time). Never changes results.
     """
 
     scenario: ScenarioConfig = MISSING
@@ -519,3 +523,4 @@ class RunConfig:
     precision: float | None = None
     max_replicates: int = 100_000
     overwrite: bool = False
+    figures: bool | None = None
