@@ -16,6 +16,7 @@ that launched the sweep, whatever the launcher. Single runs are left alone.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import logging
 import sys
@@ -79,7 +80,7 @@ def expected_jobs(config: DictConfig) -> list[list[str]] | None:
         if override.is_sweep_override():
             choices[key] = [f"{key}={v}" for v in override.sweep_string_iterator()]
         else:
-            choices[key] = [f"{key}={override.get_value_element_as_str()}"]
+            choices[key] = [_rendered(override)]
     return [list(job) for job in itertools.product(*choices.values())]
 
 
@@ -91,8 +92,49 @@ class SweepPointInvalid(BaseException):
     """
 
 
+def _rendered(override: Any) -> str:
+    """An override as :func:`expected_jobs` writes it (``key=value``)."""
+    return f"{override.get_key_element()}={override.get_value_element_as_str()}"
+
+
+def _fast_job_config(base: DictConfig, overrides: list[Any]) -> Any:
+    """The job's run config from ``base`` with value overrides set in place (then undone).
+
+    Returns ``None`` when an override is not a plain value of an existing key (a config group,
+    ``+``/``~``): those need Hydra's full composition.
+    """
+    for override in overrides:
+        key = override.get_key_element()
+        node = OmegaConf.select(base, key, default=_ABSENT)
+        if (
+            override.is_add()
+            or override.is_delete()
+            or node is _ABSENT
+            or OmegaConf.is_config(node)
+        ):
+            return None
+    undo: list[tuple[str, Any]] = []
+    try:
+        for override in overrides:
+            key = override.get_key_element()
+            old = OmegaConf.select(base, key)
+            OmegaConf.update(base, key, override.value(), merge=False)  # typed: checks the value
+            undo.append((key, old))
+        return OmegaConf.to_object(base)
+    finally:
+        for key, old in reversed(undo):
+            OmegaConf.update(base, key, old, merge=False)
+
+
+_ABSENT = object()
+
+
 def validate_sweep_points(config: DictConfig, jobs: list[list[str]] | None) -> None:
-    """Compose and validate every job of the sweep, as its job will; raise on the first bad one.
+    """Compose and validate every job of the sweep before any runs; raise on the first bad one.
+
+    A job that only changes values of existing keys is checked on one copy of the sweep's
+    config (the schema types every value, as composition would); one that picks a config group
+    or adds or deletes keys is composed by Hydra as its job will be.
 
     Raises:
         SweepPointInvalid: naming the job, its overrides and the one-line error.
@@ -110,17 +152,29 @@ def validate_sweep_points(config: DictConfig, jobs: list[list[str]] | None) -> N
     from sim.config.validation import validate_run
 
     loader = GlobalHydra.instance().config_loader()
+    parser = OverridesParser.create()
+    task = parser.parse_overrides([str(o) for o in config.hydra.overrides.task])
+    applied = {_rendered(o) for o in task if not o.is_sweep_override()}  # in the config already
+    base = copy.deepcopy(config)
+    with open_dict(base):
+        del base["hydra"]
     for num, overrides in enumerate(jobs):
+        where = f"job {num} [{' '.join(overrides)}]"
         try:
-            job_cfg = loader.load_sweep_config(config, list(overrides))
-            with open_dict(job_cfg):
-                del job_cfg["hydra"]
-            validate_run(resolve_genius(OmegaConf.to_object(job_cfg)))  # type: ignore[arg-type]
+            changes = parser.parse_overrides([o for o in overrides if o not in applied])
+            changes = [o for o in changes if not o.get_key_element().startswith("hydra.")]
+            run_cfg = _fast_job_config(base, changes)
+            if run_cfg is None:
+                job_cfg = loader.load_sweep_config(config, list(overrides))
+                with open_dict(job_cfg):
+                    del job_cfg["hydra"]
+                run_cfg = OmegaConf.to_object(job_cfg)
+            validate_run(resolve_genius(run_cfg))
         except ConfigError as exc:
-            raise SweepPointInvalid(f"job {num} [{' '.join(overrides)}]: {exc}") from None
+            raise SweepPointInvalid(f"{where}: {exc}") from None
         except (HydraException, OmegaConfBaseException) as exc:
             message = one_line_error(exc)
-            raise SweepPointInvalid(f"job {num} [{' '.join(overrides)}]: {message}") from None
+            raise SweepPointInvalid(f"{where}: {message}") from None
 
 
 class SweepCallback(Callback):

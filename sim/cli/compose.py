@@ -6,6 +6,7 @@ through ``@hydra.main`` (:mod:`sim.cli.run`) and shares :func:`one_line_error`.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import fields, is_dataclass
 
@@ -29,8 +30,21 @@ __all__ = ["CONF_DIR", "compose_run_config", "one_line_error", "register_configs
 trust.install()
 
 
+def job_cap() -> int:
+    """The cores this process may use: the default cap on a local sweep's jobs at once."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def register_configs() -> None:
-    """Register the schemas in Hydra's ConfigStore (``base_config``, ``base_<group>``)."""
+    """Register the schemas in Hydra's ConfigStore (``base_config``, ``base_<group>``).
+
+    Also the resolver ``${sim.job_cap:}`` (:func:`job_cap`), which ``conf/job_cap/cores.yaml``
+    uses to cap a local launcher's jobs at once.
+    """
+    OmegaConf.register_new_resolver("sim.job_cap", job_cap, replace=True)
     cs = ConfigStore.instance()
     cs.store(name="base_config", node=RunConfig)
     cs.store(group="scenario", name="base_scenario", node=ScenarioConfig)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -30,6 +31,8 @@ if not os.environ.get("MPLBACKEND") and "matplotlib.pyplot" not in sys.modules:
 import matplotlib.pyplot as plt
 
 from sim.runs.files import atomic_path
+
+logging.getLogger("fontTools").setLevel(logging.WARNING)  # its font subsetting logs at INFO
 
 #: Okabe–Ito, without its black (kept for benchmarks and reference lines).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
