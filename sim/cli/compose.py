@@ -30,8 +30,20 @@ __all__ = ["CONF_DIR", "compose_run_config", "one_line_error", "register_configs
 trust.install()
 
 
-def job_cap() -> int:
-    """The cores this process may use: the default cap on a local sweep's jobs at once."""
+#: Launchers that start every job of a batch at once with no cap of their own.
+UNCAPPED_LAUNCHERS = ("hydra_plugins.hydra_submitit_launcher.submitit_launcher.LocalLauncher",)
+
+
+def job_cap(launcher: str | None = None) -> int | None:
+    """Jobs a sweep may run at once on this machine: the cores this process may use.
+
+    Args:
+        launcher: The launcher's ``_target_``; only those of :data:`UNCAPPED_LAUNCHERS` get a cap
+            (``None`` for the others, which cap themselves: joblib's ``n_jobs``, SLURM's
+            ``array_parallelism``, Ray's CPUs). ``None``: the cores.
+    """
+    if launcher is not None and launcher not in UNCAPPED_LAUNCHERS:
+        return None
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -41,8 +53,8 @@ def job_cap() -> int:
 def register_configs() -> None:
     """Register the schemas in Hydra's ConfigStore (``base_config``, ``base_<group>``).
 
-    Also the resolver ``${sim.job_cap:}`` (:func:`job_cap`), which ``conf/job_cap/cores.yaml``
-    uses to cap a local launcher's jobs at once.
+    Also the resolver ``${sim.job_cap:<launcher>}`` (:func:`job_cap`), which
+    ``conf/config.yaml`` uses to cap the jobs a local launcher runs at once.
     """
     OmegaConf.register_new_resolver("sim.job_cap", job_cap, replace=True)
     cs = ConfigStore.instance()

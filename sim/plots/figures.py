@@ -180,8 +180,8 @@ def plot_final_tariffs(
             rate = float(getattr(row, "rate", np.nan))
             fill = cmap(norm(rate)) if has_rates and np.isfinite(rate) else colour(j)
             ax.barh(y, row.share, left=left, color=fill, edgecolor="white", height=0.7)
-            if row.share >= 0.12:
-                text = f"{option_label(str(row.option), rate if has_rates else None)}\n"
+            if row.share >= 0.16:  # the colour key gives the rate; the label names the option
+                text = f"{option_label(str(row.option))}\n"
                 dark = has_rates and np.isfinite(rate) and norm(rate) < 0.5
                 ax.text(
                     left + row.share / 2,
@@ -197,7 +197,7 @@ def plot_final_tariffs(
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(percent_ticks))
-    ax.set_xlabel("share of replicates (options under 12 % unlabelled)")
+    ax.set_xlabel("share of replicates (options under 16 % unlabelled)")
     if has_rates:
         bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, pad=0.01)
         bar.set_label("final tariff")

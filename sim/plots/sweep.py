@@ -86,7 +86,7 @@ def plot_sweep_likelihoods(
                 x,
                 p,
                 yerr=err,
-                fmt="o-" if numeric else "o",
+                fmt="o",
                 ms=3,
                 capsize=2,
                 label=name or None,
