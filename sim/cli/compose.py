@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import fields, is_dataclass
+from typing import Any
 
 from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from hydra.errors import HydraException, OverrideParseException
-from omegaconf import OmegaConf
+from omegaconf import DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
 from sim.cli import trust
@@ -24,7 +25,13 @@ from sim.config.genius import resolve_genius
 from sim.config.schema import ProtocolConfig, RunConfig, ScenarioConfig
 from sim.config.validation import validate_run
 
-__all__ = ["CONF_DIR", "compose_run_config", "one_line_error", "register_configs"]
+__all__ = [
+    "CONF_DIR",
+    "compose_run_config",
+    "one_line_error",
+    "register_configs",
+    "reject_unknown_keys",
+]
 
 # User config files are data from the first composition on (see sim.cli.trust).
 trust.install()
@@ -87,6 +94,30 @@ def _config_error_in_chain(exc: BaseException) -> ConfigError | None:
     return None
 
 
+def reject_unknown_keys(node: Any, where: str = "") -> None:
+    """Refuse keys a schema does not have, even ones added with a leading ``+``.
+
+    ``OmegaConf.to_object`` drops such keys silently (``+scenario.negotiators.leblanc.x=1``
+    would be accepted and ignored), so every node typed by a dataclass is checked first.
+
+    Raises:
+        ConfigError: One line naming the key and the allowed keys.
+    """
+    if isinstance(node, ListConfig):
+        for i, item in enumerate(node):
+            reject_unknown_keys(item, f"{where}[{i}]")
+        return
+    if not isinstance(node, DictConfig) or node._is_missing() or node._is_none():
+        return
+    schema = OmegaConf.get_type(node)
+    allowed = {f.name for f in fields(schema)} if is_dataclass(schema) else None
+    for key in node:
+        full = f"{where}.{key!s}" if where else str(key)
+        if allowed is not None and key not in allowed:
+            raise ConfigError(full, node._get_node(key), f"unknown key; allowed: {sorted(allowed)}")
+        reject_unknown_keys(node._get_node(key), full)
+
+
 def one_line_error(exc: BaseException) -> str:
     """Collapse a Hydra/OmegaConf config error into one line: key, value, what is allowed."""
     refused = _config_error_in_chain(exc)
@@ -130,6 +161,7 @@ def compose_run_config(overrides: list[str] | None = None) -> RunConfig:
     try:
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
             composed = compose(config_name="config", overrides=list(overrides or []))
+        reject_unknown_keys(composed)
         cfg = OmegaConf.to_object(composed)
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError.from_message(one_line_error(exc)) from None

@@ -23,7 +23,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.cli import trust
-from sim.cli.compose import CONF_DIR, one_line_error, register_configs
+from sim.cli.compose import CONF_DIR, one_line_error, register_configs, reject_unknown_keys
 from sim.config.errors import ConfigError
 from sim.config.genius import resolve_genius
 from sim.config.schema import RunConfig
@@ -70,6 +70,11 @@ def job_counter(num: int | None, sweep_dir: Path) -> str:
 # ``sim.cli.run.main()`` from Python), not only when this module is ``__main__``.
 @hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
 def _app(dict_cfg: DictConfig) -> dict[str, Any] | None:
+    try:
+        reject_unknown_keys(dict_cfg)
+    except ConfigError as exc:
+        print(f"config error: {exc}", file=sys.stderr)
+        sys.exit(2)
     cfg = OmegaConf.to_object(dict_cfg)
     assert isinstance(cfg, RunConfig)
     hydra_cfg = HydraConfig.get()
