@@ -46,7 +46,7 @@ def load_set(group: str, name_or_path: str | Path) -> dict[str, Any]:
     data = OmegaConf.to_container(load_data_file(path), resolve=True)
     if not isinstance(data, dict):
         raise ConfigError(str(path), type(data).__name__, "must be a mapping with 'entries'")
-    return data
+    return {str(k): v for k, v in data.items()}
 
 
 def load_priors_file(name_or_path: str | Path) -> list[Prior]:
