@@ -37,7 +37,8 @@ DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
 }
 _SPEC = re.compile(r"^\s*([A-Za-z_]+)\s*\(([^()]*)\)\s*$")
 # The quantiles whose values must pass validation (a prior's effective support).
-_EDGE_QUANTILES = (1e-6, 0.5, 1.0 - 1e-6)
+_FACE = 1e-6
+_EDGE_QUANTILES = (_FACE, 0.5, 1.0 - _FACE)
 
 
 @dataclass(frozen=True)
@@ -61,25 +62,33 @@ class Prior:
         """The prior written back as ``dist(a, b)``."""
         return f"{self.dist}({', '.join(f'{a:g}' for a in self.args)})"
 
-    def frozen(self) -> Any:
-        """The scipy.stats frozen distribution."""
+    def scipy_form(self) -> tuple[str, dict[str, float]]:
+        """The scipy.stats distribution name and keyword arguments (pyabc's ``RV`` takes them)."""
         a = self.args
         if self.dist == "uniform":
-            return stats.uniform(loc=a[0], scale=a[1] - a[0])
+            return "uniform", {"loc": a[0], "scale": a[1] - a[0]}
         if self.dist == "loguniform":
-            return stats.loguniform(a[0], a[1])
+            return "loguniform", {"a": a[0], "b": a[1]}
         if self.dist == "triangular":
-            return stats.triang(c=(a[1] - a[0]) / (a[2] - a[0]), loc=a[0], scale=a[2] - a[0])
+            c = (a[1] - a[0]) / (a[2] - a[0])
+            return "triang", {"c": c, "loc": a[0], "scale": a[2] - a[0]}
         if self.dist == "normal":
-            return stats.norm(loc=a[0], scale=a[1])
+            return "norm", {"loc": a[0], "scale": a[1]}
         if self.dist == "truncnormal":
             lo, hi = (a[2] - a[0]) / a[1], (a[3] - a[0]) / a[1]
-            return stats.truncnorm(lo, hi, loc=a[0], scale=a[1])
-        return stats.beta(a[0], a[1])
+            return "truncnorm", {"a": lo, "b": hi, "loc": a[0], "scale": a[1]}
+        return "beta", {"a": a[0], "b": a[1]}
+
+    def frozen(self) -> Any:
+        """The scipy.stats frozen distribution."""
+        name, kwargs = self.scipy_form()
+        return getattr(stats, name)(**kwargs)
 
     def ppf(self, u: FloatArray) -> FloatArray:
         """Values at quantiles ``u`` in [0, 1]."""
-        return np.asarray(self.frozen().ppf(np.clip(u, 0.0, 1.0)), dtype=np.float64)
+        # the unit cube's faces (Morris levels 0 and 1) map to finite values for every prior
+        clipped = np.clip(u, _FACE, 1.0 - _FACE)
+        return np.asarray(self.frozen().ppf(clipped), dtype=np.float64)
 
 
 def _bad(key: str, spec: Any, allowed: str) -> ConfigError:
