@@ -178,7 +178,9 @@ class PriorSet:
         chosen = []
         for key in keys:
             if key not in by_key:
-                raise ConfigError("params", key, f"has no prior; priors are on: {self.keys}")
+                raise ConfigError(
+                    "params", key, f"has no prior ({len(self)} priors; add +prior.{key}=...)"
+                )
             chosen.append(by_key[key])
         return PriorSet(tuple(chosen))
 
