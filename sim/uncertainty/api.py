@@ -94,14 +94,13 @@ def explore(
                             params=["scenario.parties.united_states.reservation_value"])
             r.tables["morris"]
     """
-    cfg = _config(overrides, seed)
-    prior_set = load_priors(priors, prior, cfg)
     options = {"progress": False, **settings, "design": design}
     if "params" in options:
         options["params"] = tuple(options["params"])
-    return run_explore(
-        cfg, prior_set, _settings(ExploreSettings, options), _run_dir(run_dir, "explore", design)
-    )
+    chosen = _settings(ExploreSettings, options)  # a bad setting fails before any composing
+    cfg = _config(overrides, seed)
+    prior_set = load_priors(priors, prior, cfg)
+    return run_explore(cfg, prior_set, chosen, _run_dir(run_dir, "explore", design))
 
 
 def calibrate(
@@ -128,12 +127,13 @@ def calibrate(
         **settings: Fields of :class:`CalibrateSettings` (``method``, ``n_draws``, ``quantile``,
             ``params``, ...).
     """
-    cfg = _config(overrides, seed)
-    prior_set = load_priors(priors, prior, cfg)
     options = {"progress": False, **settings}
     for key in ("params", "horizons"):
         if key in options:
             options[key] = tuple(options[key])
+    chosen = _settings(CalibrateSettings, options)
     fit, scored = load_observations(observations), load_observations(score)
+    cfg = _config(overrides, seed)
+    prior_set = load_priors(priors, prior, cfg)
     out = _run_dir(run_dir, "calibrate", fit.name)
-    return run_calibrate(cfg, prior_set, fit, scored, _settings(CalibrateSettings, options), out)
+    return run_calibrate(cfg, prior_set, fit, scored, chosen, out)
