@@ -28,6 +28,7 @@ if not os.environ.get("MPLBACKEND") and "matplotlib.pyplot" not in sys.modules:
     matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+from cycler import cycler
 
 from sim.config.labels import human, option_label, percent, week_dates
 from sim.runs.files import atomic_path
@@ -46,7 +47,7 @@ PAGE_IN = 7.0
 PNG_DPI = 300
 VECTOR_SUFFIX = ".pdf"
 
-STYLE = {
+STYLE: dict[str, Any] = {
     "font.size": 8,
     "axes.titlesize": 8.5,
     "axes.labelsize": 8,
@@ -56,7 +57,7 @@ STYLE = {
     "figure.titlesize": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": matplotlib.cycler(color=list(PALETTE)),
+    "axes.prop_cycle": cycler(color=list(PALETTE)),
     "pdf.fonttype": 42,  # TrueType in the PDF: editable text, as journals ask
     "savefig.bbox": "tight",
     "savefig.pad_inches": 0.03,
@@ -83,7 +84,7 @@ def styled[F: Callable[..., Any]](draw: F) -> F:
 
     @functools.wraps(draw)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with plt.rc_context(STYLE):
+        with plt.rc_context(STYLE):  # type: ignore[arg-type]
             return draw(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
