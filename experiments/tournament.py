@@ -167,8 +167,8 @@ PANELS = (
     ("agreement", "share of tracks agreed", True),
     ("utility_{rows}", "mean utility, {rows}", True),
     ("utility_{cols}", "mean utility, {cols}", True),
-    ("share_pareto_efficient", "share of deals Pareto-efficient", False),
-    ("mean_distance_to_nash", "mean distance to the Nash point", False),
+    ("share_pareto_efficient", "Pareto-efficient deals", False),
+    ("mean_distance_to_nash", "distance to the Nash point", False),
 )
 
 
@@ -177,14 +177,15 @@ def plot(table: pd.DataFrame, path: Path) -> Path:
     """Heatmaps per pairing: agreement and utilities (with 95 % intervals), Pareto share, Nash
     distance, all on one fixed 0–1 colour scale, and the pairings ranked by welfare."""
     rows, cols = table_parties(table)
-    fig, axes = plt.subplots(2, 3, figsize=(PAGE_IN, 5.2))
-    for ax, (template, title, has_ci) in zip(axes.flat, PANELS, strict=False):
+    fig, axes = plt.subplots(2, 3, figsize=(PAGE_IN, 5.6), layout="constrained")
+    for k, (ax, (template, title, has_ci)) in enumerate(zip(axes.flat, PANELS, strict=False)):
         measure = template.format(rows=rows, cols=cols)
         values = _pivot(table, measure).to_numpy(dtype=float)
         im = ax.imshow(values, cmap=SEQUENTIAL, vmin=0, vmax=1)
         pivot = _pivot(table, measure)
         ax.set_xticks(range(len(pivot.columns)), list(pivot.columns), rotation=30, ha="right")
-        ax.set_yticks(range(len(pivot.index)), list(pivot.index))
+        first_column = k % axes.shape[1] == 0  # row labels once per row of panels
+        ax.set_yticks(range(len(pivot.index)), list(pivot.index) if first_column else [])
         low = _pivot(table, f"{measure}_ci_low").to_numpy(dtype=float) if has_ci else None
         high = _pivot(table, f"{measure}_ci_high").to_numpy(dtype=float) if has_ci else None
         for (i, j), v in np.ndenumerate(values):
@@ -201,15 +202,16 @@ def plot(table: pd.DataFrame, path: Path) -> Path:
                 color="white" if np.isnan(v) or v < 0.5 else "black",
             )
         ax.set_xlabel(f"{human(cols)}'s strategy")
-        ax.set_ylabel(f"{human(rows)}'s strategy")
+        if first_column:
+            ax.set_ylabel(f"{human(rows)}'s strategy")
         ax.set_title(title.format(rows=human(rows), cols=human(cols)))
-    fig.colorbar(im, ax=axes[:, :].ravel().tolist(), fraction=0.02)
+    fig.colorbar(im, ax=axes[:, :].ravel().tolist(), fraction=0.03, shrink=0.8)
     rank_ax = axes.flat[len(PANELS)]
     rank_ax.axis("off")
     ranked = ranking(table).head(8)
     lines = [
-        f"{int(r['rank'])}. {r[f'strategy_{rows}']} / {r[f'strategy_{cols}']}: "
-        f"{r['welfare']:.2f} [{r['welfare_ci_low']:.2f}, {r['welfare_ci_high']:.2f}]"
+        f"{int(r['rank'])}. {r[f'strategy_{rows}']} / {r[f'strategy_{cols}']}\n"
+        f"    {r['welfare']:.2f} [{r['welfare_ci_low']:.2f}, {r['welfare_ci_high']:.2f}]"
         for r in ranked.to_dict("records")
     ]
     rank_ax.text(

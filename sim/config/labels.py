@@ -20,13 +20,17 @@ _WORDS = {
 }
 
 
+#: Whole names written differently from their words.
+_NAMES = {"united_states": "United States", "steel_aluminum": "Steel & aluminum"}
+
+
 def human(name: object) -> str:
     """An identifier as words: ``steel_aluminum`` -> ``Steel & aluminum``, ``all_tracks`` -> ..."""
+    if str(name) in _NAMES:
+        return _NAMES[str(name)]
     words = [_WORDS.get(w, w) for w in str(name).split("_") if w]
     if not words:
         return str(name)
-    if len(words) == 2 and words[0] in ("steel",) and words[1] == "aluminum":
-        words = ["steel", "&", "aluminum"]
     text = " ".join(words)
     return text[0].upper() + text[1:]
 

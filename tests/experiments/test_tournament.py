@@ -77,7 +77,7 @@ def test_the_tournament_figure_and_table_carry_intervals_and_a_ranking(
     plt.close(fig)
     assert sum("[" in t and "]" in t for t in texts) >= 3 * 4  # an interval in every CI cell
     titles = {ax.get_title() for ax in fig.axes}
-    assert {"share of deals Pareto-efficient", "mean distance to the Nash point"} <= titles
+    assert {"Pareto-efficient deals", "distance to the Nash point"} <= titles
     assert any(t.startswith("Ranked by mean welfare") and "1. " in t for t in texts)
     md = (tmp_path / "tournament.md").read_text()
     assert "ranking by mean welfare" in md and "| 4 |" in md
