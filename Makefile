@@ -103,8 +103,12 @@ $(STAMP): pyproject.toml $(LOCK)
 	@if [ ! -x $(PY) ]; then \
 	  PYBIN=$$( $(find_python) ) || { echo "error: no Python >= 3.12 found (tried python3.12, python3.13, pyenv versions); install one or set PYTHON=/path/to/python3.12" >&2; exit 1; }; \
 	  echo "creating $(VENV) with $$PYBIN"; "$$PYBIN" -m venv $(VENV); fi
+	@echo "[1/2] upgrading pip in $(VENV)"
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c $(LOCK) -e '.[$(EXTRAS)]'
+	@echo "[2/2] installing the pinned dependencies of $(LOCK) (about a minute the first time; pip lists each one)"
+	@set -o pipefail; $(PY) -m pip install --progress-bar off -c $(LOCK) -e '.[$(EXTRAS)]' \
+	  | { grep --line-buffered -E '^(Collecting|Successfully|ERROR)' || true; }
+	@echo "installed; next time this step is skipped"
 	@touch $(STAMP)
 
 # Re-pin every dependency from a fresh resolve (maintainers only).

@@ -30,7 +30,9 @@ import pandas as pd
 from omegaconf import OmegaConf
 from scipy import stats
 
+from sim.config.labels import human
 from sim.plots import save_figure
+from sim.plots.style import PAGE_IN, SEQUENTIAL, styled
 from sim.runs.aggregate import COMPLETE, JobRecord, load_outcomes, write_aggregate
 from sim.runs.aggregate import load_runs as load_sweep
 from sim.runs.files import atomic_path
@@ -138,25 +140,90 @@ def markdown(table: pd.DataFrame) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def plot(table: pd.DataFrame, path: Path) -> Path:
-    """Heatmaps of agreement and of each side's mean utility per pairing."""
+def ranking(table: pd.DataFrame) -> pd.DataFrame:
+    """Pairings ranked by mean welfare (1 = highest), with its 95 % interval."""
     rows, cols = table_parties(table)
-    measures = ("agreement", f"utility_{rows}", f"utility_{cols}")
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
-    for ax, measure in zip(axes, measures, strict=True):
+    ranked = table.sort_values("welfare", ascending=False).reset_index(drop=True)
+    ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
+    keep = ["rank", f"strategy_{rows}", f"strategy_{cols}", "welfare", "welfare_ci_low"]
+    return ranked[[*keep, "welfare_ci_high"]]
+
+
+def ranking_markdown(table: pd.DataFrame) -> str:
+    """The ranking as a Markdown table."""
+    ranked = ranking(table)
+    lines = ["### ranking by mean welfare (95 % interval)", "", "| rank | pairing | welfare |"]
+    lines.append("| --- | --- | --- |")
+    strategies = [c for c in ranked.columns if c.startswith("strategy_")]
+    for r in ranked.to_dict("records"):
+        pairing = " / ".join(str(r[c]) for c in strategies)
+        interval = f"[{r['welfare_ci_low']:.3f}, {r['welfare_ci_high']:.3f}]"
+        lines.append(f"| {r['rank']} | {pairing} | {r['welfare']:.3f} {interval} |")
+    return "\n".join(lines) + "\n"
+
+
+#: Panels of the tournament figure: measure, title, whether it has a 95 % interval.
+PANELS = (
+    ("agreement", "share of tracks agreed", True),
+    ("utility_{rows}", "mean utility, {rows}", True),
+    ("utility_{cols}", "mean utility, {cols}", True),
+    ("share_pareto_efficient", "Pareto-efficient deals", False),
+    ("mean_distance_to_nash", "distance to the Nash point", False),
+)
+
+
+@styled
+def plot(table: pd.DataFrame, path: Path) -> Path:
+    """Heatmaps per pairing: agreement and utilities (with 95 % intervals), Pareto share, Nash
+    distance, all on one fixed 0–1 colour scale, and the pairings ranked by welfare."""
+    rows, cols = table_parties(table)
+    fig, axes = plt.subplots(2, 3, figsize=(PAGE_IN, 5.6), layout="constrained")
+    for k, (ax, (template, title, has_ci)) in enumerate(zip(axes.flat, PANELS, strict=False)):
+        measure = template.format(rows=rows, cols=cols)
+        values = _pivot(table, measure).to_numpy(dtype=float)
+        im = ax.imshow(values, cmap=SEQUENTIAL, vmin=0, vmax=1)
         pivot = _pivot(table, measure)
-        im = ax.imshow(pivot.to_numpy(dtype=float), cmap="viridis", vmin=0, vmax=1)
         ax.set_xticks(range(len(pivot.columns)), list(pivot.columns), rotation=30, ha="right")
-        ax.set_yticks(range(len(pivot.index)), list(pivot.index))
-        for (i, j), v in np.ndenumerate(pivot.to_numpy(dtype=float)):
-            ax.text(j, i, f"{v:.2f}", ha="center", va="center", color="white", fontsize=8)
-        ax.set_xlabel(f"{cols}'s strategy")
-        ax.set_ylabel(f"{rows}'s strategy")
-        ax.set_title(measure.replace("_", " "))
-        fig.colorbar(im, ax=ax, fraction=0.046)
-    fig.suptitle("Strategy tournament: share of tracks agreed and mean utilities")
-    fig.tight_layout()
-    return save_figure(fig, path, dpi=120)
+        first_column = k % axes.shape[1] == 0  # row labels once per row of panels
+        ax.set_yticks(range(len(pivot.index)), list(pivot.index) if first_column else [])
+        low = _pivot(table, f"{measure}_ci_low").to_numpy(dtype=float) if has_ci else None
+        high = _pivot(table, f"{measure}_ci_high").to_numpy(dtype=float) if has_ci else None
+        for (i, j), v in np.ndenumerate(values):
+            text = "–" if np.isnan(v) else f"{v:.2f}"
+            if low is not None and high is not None and not np.isnan(v):
+                text += f"\n[{low[i, j]:.2f}, {high[i, j]:.2f}]"
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=5.5,
+                color="white" if np.isnan(v) or v < 0.5 else "black",
+            )
+        ax.set_xlabel(f"{human(cols)}'s strategy")
+        if first_column:
+            ax.set_ylabel(f"{human(rows)}'s strategy")
+        ax.set_title(title.format(rows=human(rows), cols=human(cols)))
+    fig.colorbar(im, ax=axes[:, :].ravel().tolist(), fraction=0.03, shrink=0.8)
+    rank_ax = axes.flat[len(PANELS)]
+    rank_ax.axis("off")
+    ranked = ranking(table).head(8)
+    lines = [
+        f"{int(r['rank'])}. {r[f'strategy_{rows}']} / {r[f'strategy_{cols}']}\n"
+        f"    {r['welfare']:.2f} [{r['welfare_ci_low']:.2f}, {r['welfare_ci_high']:.2f}]"
+        for r in ranked.to_dict("records")
+    ]
+    rank_ax.text(
+        0,
+        1,
+        "Ranked by mean welfare (95 % interval)\n" + "\n".join(lines),
+        va="top",
+        fontsize=6.5,
+        transform=rank_ax.transAxes,
+    )
+    fig.suptitle("Strategy tournament (cells: mean [95 % interval] over replicates)")
+    return save_figure(fig, path)
 
 
 PARSER = _common.results_parser(
@@ -173,7 +240,7 @@ def main(args: Namespace) -> int:
     out = _common.out_dir(args)
     write_aggregate(table, out, "tournament")  # tournament.parquet, tournament.csv
     with atomic_path(out / "tournament.md") as tmp:
-        tmp.write_text(markdown(table))
+        tmp.write_text(markdown(table) + "\n" + ranking_markdown(table))
     plot(table, out / "tournament.png")
     print(markdown(table))
     print(f"{len(table)} pairings -> {out}")

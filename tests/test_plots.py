@@ -69,7 +69,7 @@ def _texts(fig: plt.Figure) -> str:
 
 def test_style_labels_are_human_and_small_shares_never_round_to_zero() -> None:
     assert human("steel_aluminum") == "Steel & aluminum"
-    assert human("all_tracks") == "All tracks"
+    assert human("all_tracks") == "All tracks" and human("united_states") == "United States"
     assert option_label("quota_0_then_50", 0.075) == "quota 0 then 50, 7.5 %"
     assert percent(0.0038) == "0.38 %" and percent(0.0) == "0 %"
     styles = {tuple(line_style(i).values()) for i in range(16)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -165,8 +166,9 @@ def plot_final_tariffs(
     labels = issue_labels or {}
     rows_all = _tariff_rows(shares)
     issues = list(dict.fromkeys(rows_all["issue"]))
-    rates = pd.to_numeric(rows_all.get("rate"), errors="coerce") if "rate" in rows_all else None
-    has_rates = rates is not None and bool(np.isfinite(rates).any())
+    column = rows_all["rate"] if "rate" in rows_all else pd.Series(np.nan, index=rows_all.index)
+    rates = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+    has_rates = bool(np.isfinite(rates).any())
     top = float(np.nanmax(rates)) if has_rates else 1.0
     norm = Normalize(0.0, max(top, 1e-9))
     cmap = plt.get_cmap(SEQUENTIAL)
@@ -253,7 +255,7 @@ def plot_deals_over_time(
             cumulative[track],
             where="post",
             label=labels.get(track, human(track)),
-            **line_style(i),
+            **line_style(i),  # type: ignore[arg-type]
         )
     _mark_deadline(ax, start, deadline_week)
     _date_ticks(ax, start)
@@ -425,7 +427,7 @@ def plot_trace(
         ax.set_ylabel("utility")
     axes[-1, 0].set_xlim(-0.5, n_weeks - 0.5)
     axes[-1, 0].set_xlabel("week of the talks (lines: reservation values)")
-    legend: dict[str, object] = {}
+    legend: dict[str, Any] = {}
     for ax in axes[:, 0]:  # one entry per kind of mark drawn anywhere (empty marks are left out)
         for handle, name in zip(*ax.get_legend_handles_labels(), strict=True):
             drawn = len(getattr(handle, "get_xdata", lambda: [1])()) > 0

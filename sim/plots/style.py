@@ -7,17 +7,16 @@
 * Sizes: journal column widths (:data:`COLUMN_IN` 3.5 in, :data:`PAGE_IN` 7 in) at 8 pt text,
   saved as PNG (300 dpi) and PDF side by side (:func:`save_figure`).
 * Labels: internal names (``steel_aluminum``, ``quota_0_then_50``) as a reader writes them
-  (:func:`human`, :func:`option_label`); weeks of talks as dates (:func:`week_dates`).
+  (:mod:`sim.config.labels`: :func:`human`, :func:`option_label`, :func:`percent`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +28,12 @@ if not os.environ.get("MPLBACKEND") and "matplotlib.pyplot" not in sys.modules:
     matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+from cycler import cycler
 
+from sim.config.labels import human, option_label, percent, week_dates
 from sim.runs.files import atomic_path
+
+__all__ = ["human", "option_label", "percent", "save_figure", "styled", "week_dates"]
 
 logging.getLogger("fontTools").setLevel(logging.WARNING)  # its font subsetting logs at INFO
 
@@ -44,7 +47,7 @@ PAGE_IN = 7.0
 PNG_DPI = 300
 VECTOR_SUFFIX = ".pdf"
 
-STYLE = {
+STYLE: dict[str, Any] = {
     "font.size": 8,
     "axes.titlesize": 8.5,
     "axes.labelsize": 8,
@@ -54,19 +57,10 @@ STYLE = {
     "figure.titlesize": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": matplotlib.cycler(color=list(PALETTE)),
+    "axes.prop_cycle": cycler(color=list(PALETTE)),
     "pdf.fonttype": 42,  # TrueType in the PDF: editable text, as journals ask
     "savefig.bbox": "tight",
     "savefig.pad_inches": 0.03,
-}
-
-#: Words written differently from their identifier.
-_WORDS = {
-    "us": "U.S.",
-    "ca": "Canadian",
-    "adcvd": "AD/CVD",
-    "ks": "KS",
-    "tit": "tit",
 }
 
 
@@ -80,42 +74,9 @@ def line_style(i: int) -> dict[str, str]:
     return {"color": colour(i), "linestyle": LINE_STYLES[(i // len(PALETTE)) % len(LINE_STYLES)]}
 
 
-def human(name: object) -> str:
-    """An identifier as words: ``steel_aluminum`` -> ``Steel & aluminum``, ``all_tracks`` -> ..."""
-    words = [_WORDS.get(w, w) for w in str(name).split("_") if w]
-    if not words:
-        return str(name)
-    if len(words) == 2 and words[0] in ("steel",) and words[1] == "aluminum":
-        words = ["steel", "&", "aluminum"]
-    text = " ".join(words)
-    return text[0].upper() + text[1:]
-
-
-def option_label(option: str, rate: float | None = None) -> str:
-    """An option as words, with its effective tariff if any (``quota 0 then 50, 7.5 %``)."""
-    words = " ".join(_WORDS.get(w, w) for w in option.split("_"))
-    if rate is None or rate != rate:  # None or NaN: no tariff attached
-        return words
-    return f"{words}, {100 * rate:.3g} %"
-
-
-def percent(value: float) -> str:
-    """A share as a percentage that never rounds a small non-zero value to ``0 %``."""
-    if value != value:
-        return "–"
-    if 0 < value < 0.01:
-        return f"{100 * value:.2g} %"
-    return f"{100 * value:.0f} %" if value in (0.0, 1.0) else f"{100 * value:.1f} %"
-
-
 def percent_ticks(v: float, _pos: object = None) -> str:
     """A tick label of a share axis: whole percentages (``20 %``)."""
     return f"{100 * v:.0f} %"
-
-
-def week_dates(start: dt.date, weeks: Sequence[int] | range) -> list[dt.date]:
-    """The date of each week of talks (week 0 is ``start``)."""
-    return [start + dt.timedelta(weeks=int(w)) for w in weeks]
 
 
 def styled[F: Callable[..., Any]](draw: F) -> F:
@@ -123,7 +84,7 @@ def styled[F: Callable[..., Any]](draw: F) -> F:
 
     @functools.wraps(draw)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with plt.rc_context(STYLE):
+        with plt.rc_context(STYLE):  # type: ignore[arg-type]
             return draw(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

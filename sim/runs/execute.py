@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis.summary import summarise
+from sim.config.labels import human
 from sim.config.schema import RunConfig
 from sim.runs.adaptive import AdaptiveReport, simulate_outcomes
 from sim.runs.experiment import Experiment, build_experiment, resolve_workers
@@ -106,7 +107,7 @@ def write_run(run: RunOutcome, out_dir: Path, wall_time_s: float | None = None) 
     wall = run.simulation_time_s if wall_time_s is None else wall_time_s
     manifest = build_manifest(cfg.seed, wall, extra)
     write_json(out_dir / MANIFEST_FILE, manifest)
-    run_report(out_dir, run.summary, manifest, names, track_label)
+    run_report(out_dir, run.summary, manifest, names, human)
     log.info("wrote %s and %s", MANIFEST_FILE, REPORT_FILE)
     return out_dir
 
@@ -169,8 +170,3 @@ def execute(cfg: RunConfig, out_dir: Path) -> dict[str, Any]:
         print(text)
         log.info("\n%s", text)
     return run.summary
-
-
-def track_label(name: str) -> str:
-    """A track's name as a reader writes it (``steel_aluminum`` -> ``steel aluminum``)."""
-    return str(name).replace("_", " ")

@@ -27,6 +27,7 @@ from omegaconf.errors import OmegaConfBaseException
 import sim.plots as plots
 from sim.config.errors import ConfigError
 from sim.config.genius import resolve_genius
+from sim.config.labels import human, option_label
 from sim.config.schema import RunConfig
 from sim.config.untrusted import load_data_file
 from sim.config.validation import validate_run
@@ -167,13 +168,21 @@ def write_replay(result: Replay, out_dir: Path) -> list[Path]:
 
 
 def describe_outcome(outcome: pd.DataFrame) -> list[str]:
-    """One line per track: agreed in which week, or no deal."""
+    """One line per track in words: the deal's week, date and options, or no deal."""
     lines = []
-    for row in outcome.itertuples():
-        if row.agreed:
-            lines.append(
-                f"  {row.track}: deal in week {row.agreement_week} (outcome {row.outcome})"
-            )
-        else:
-            lines.append(f"  {row.track}: no deal by the deadline")
+    for row in outcome.to_dict("records"):
+        track = human(row["track"])
+        if not row["agreed"]:
+            lines.append(f"  {track}: no deal")
+            continue
+        when = f"week {int(row['agreement_week'])}"
+        date = row.get("agreement_date")
+        if date is not None and not pd.isna(date):
+            when += f" ({pd.Timestamp(date).date().isoformat()})"
+        options = [
+            f"{human(name.removeprefix('option_'))} {option_label(str(value))}"
+            for name, value in row.items()
+            if name.startswith("option_") and value is not None and not pd.isna(value)
+        ]
+        lines.append(f"  {track}: deal in {when}: {'; '.join(options) or 'no issue recorded'}")
     return lines

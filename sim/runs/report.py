@@ -219,6 +219,7 @@ def likelihood_items(summary: dict[str, Any], track_label: Any = str) -> list[It
     if len(horizon) and {"track", "horizon", "deal_likelihood"} <= set(horizon.columns):
         by = horizon.pivot(index="track", columns="horizon", values="deal_likelihood")
         by = by.reindex(list(dict.fromkeys(horizon["track"])))
+        by.columns.name = None  # no "horizon" header over the track column
         table = by.map(_percent).reset_index()
         table["track"] = table["track"].map(track_label)
         items.append(Table("By review date", table, "Share with a ratified deal by each date."))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.config.labels import human
 from sim.runs.aggregate import (
     COMPLETE,
     TRACK_METRICS,
@@ -62,6 +63,7 @@ def _likelihood_frame(long: pd.DataFrame, params: list[str]) -> pd.DataFrame:
         return "–" if pd.isna(v) else (f"{v:.2%}" if 0 < v < 0.01 else f"{v:.1%}")
 
     out = done[["job", *params, "track"]].copy()
+    out["track"] = out["track"].map(human)
     out["deal likelihood"] = done["deal_likelihood"].map(pct)
     out["95 % interval"] = [
         f"[{pct(lo)}, {pct(hi)}]" for lo, hi in zip(done["ci_low"], done["ci_high"], strict=True)

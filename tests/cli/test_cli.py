@@ -35,6 +35,10 @@ def test_a_run_writes_its_directory(tmp_path: Path) -> None:
         assert (run / name).is_file(), name
     assert json.loads((run / "manifest.json").read_text())["seed"] == 7
     assert not list(run.glob(".*.tmp"))
+    log = (run / "run.log").read_text()  # the run's Python log, not an empty file
+    assert "simulating 40 replicates" in log and "deal likelihood" in log
+    assert "simulating" not in proc.stdout  # the console keeps the printed tables only
+    assert (run / "report.html").is_file() and (run / "deal_likelihood.pdf").is_file()
 
 
 @pytest.mark.slow  # ~20 s: the loky workers each start an interpreter; sweeps run in process too

@@ -53,6 +53,9 @@ def test_figures_switch_turns_per_job_figures_back_on(tmp_path: Path, capsys) ->
     assert (sweep / "1" / "deal_likelihood.pdf").is_file()
     out = capsys.readouterr().out
     assert "job 1/2" in out and "job 2/2" in out  # the job counter
+    assert run_cli("-m", *QUICK, "seed=1,2", "figures=true", f"hydra.sweep.dir={sweep}") == 0
+    assert "already complete" in capsys.readouterr().out  # resumed
+    assert not [p for p in sweep.rglob("*") if ".tmp" in p.name]  # no temporary file survives
 
 
 @pytest.mark.parametrize(

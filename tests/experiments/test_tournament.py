@@ -61,3 +61,23 @@ def test_the_tournament_runs_on_an_imported_domain(tmp_path: Path):
     assert set(table.index) == {"boulware", "conceder"}
     # a conceding first party leaves the second more than a Boulware one does
     assert table.loc["conceder", "utility_party_2"] > table.loc["boulware", "utility_party_2"]
+
+
+def test_the_tournament_figure_and_table_carry_intervals_and_a_ranking(
+    strategy_sweep: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import matplotlib.pyplot as plt
+
+    tournament = script("tournament")
+    kept = []
+    monkeypatch.setattr(tournament, "save_figure", lambda fig, path: kept.append(fig) or path)
+    assert tournament.main([str(strategy_sweep), "--out", str(tmp_path)]) == 0
+    (fig,) = kept
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    plt.close(fig)
+    assert sum("[" in t and "]" in t for t in texts) >= 3 * 4  # an interval in every CI cell
+    titles = {ax.get_title() for ax in fig.axes}
+    assert {"Pareto-efficient deals", "distance to the Nash point"} <= titles
+    assert any(t.startswith("Ranked by mean welfare") and "1. " in t for t in texts)
+    md = (tmp_path / "tournament.md").read_text()
+    assert "ranking by mean welfare" in md and "| 4 |" in md

@@ -65,3 +65,25 @@ def test_replay_rejects_an_unknown_replicate(run_dir: Path) -> None:
 def test_replay_rejects_a_directory_that_is_not_a_run(tmp_path: Path) -> None:
     with pytest.raises(ReplayError, match="not found"):
         replay(tmp_path, 0)
+
+
+def test_replay_describes_deals_in_option_names_not_indices() -> None:
+    from sim.runs.replay import describe_outcome
+
+    outcome = pd.DataFrame(
+        {
+            "track": ["steel_aluminum", "energy"],
+            "agreed": [True, False],
+            "agreement_week": [30, None],
+            "agreement_date": [pd.Timestamp("2026-05-08"), pd.NaT],
+            "outcome": [35, -1],
+            "option_steel_tariff": ["quota_0_then_50", None],
+            "option_keystone_xl": ["revive", None],
+        }
+    )
+    lines = describe_outcome(outcome)
+    assert lines[0] == (
+        "  Steel & aluminum: deal in week 30 (2026-05-08): Steel tariff quota 0 then 50; "
+        "Keystone XL revive"
+    )
+    assert "35" not in lines[0] and lines[1] == "  Energy: no deal"
