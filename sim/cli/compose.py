@@ -13,7 +13,7 @@ from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from hydra.errors import HydraException, OverrideParseException
-from omegaconf import OmegaConf
+from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
 from sim.cli import trust
@@ -21,9 +21,16 @@ from sim.cli.trust import CONF_DIR
 from sim.config.errors import ConfigError
 from sim.config.genius import resolve_genius
 from sim.config.schema import ProtocolConfig, RunConfig, ScenarioConfig
+from sim.config.strict import check_known_keys
 from sim.config.validation import validate_run
 
-__all__ = ["CONF_DIR", "compose_run_config", "one_line_error", "register_configs"]
+__all__ = [
+    "CONF_DIR",
+    "compose_run_config",
+    "one_line_error",
+    "register_configs",
+    "to_run_config",
+]
 
 # User config files are data from the first composition on (see sim.cli.trust).
 trust.install()
@@ -83,6 +90,20 @@ def one_line_error(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
+def to_run_config(composed: DictConfig) -> RunConfig:
+    """The composed config as typed dataclasses, refusing keys no schema declares.
+
+    Raises:
+        ConfigError: An unknown key (``+scenario.anything=1``), one line.
+        OmegaConfBaseException: A value OmegaConf cannot convert or resolve (see
+            :func:`one_line_error`).
+    """
+    check_known_keys(OmegaConf.to_container(composed, resolve=False), RunConfig)
+    cfg = OmegaConf.to_object(composed)
+    assert isinstance(cfg, RunConfig)
+    return cfg
+
+
 def compose_run_config(overrides: list[str] | None = None) -> RunConfig:
     """Compose ``conf/config.yaml`` with command-line style overrides, convert and validate it.
 
@@ -104,7 +125,7 @@ def compose_run_config(overrides: list[str] | None = None) -> RunConfig:
     try:
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
             composed = compose(config_name="config", overrides=list(overrides or []))
-        cfg = OmegaConf.to_object(composed)
+        cfg = to_run_config(composed)
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError.from_message(one_line_error(exc)) from None
     finally:
