@@ -1,11 +1,12 @@
-"""Values checked against the schema's types before OmegaConf converts them, and unknown keys.
+"""Values checked against the schema's types before OmegaConf converts them.
 
 OmegaConf converts on assignment: ``linkage: 1`` becomes ``True``, ``yes`` and ``on`` too, so a
 typo of the right shape is silently accepted. Before composition, the values of user files and
 overrides are checked here against the dataclass schema (:mod:`sim.config.schema`): a ``bool``
-field takes ``true``/``false`` only, an ``int`` or ``float`` field no boolean. After composition,
-:func:`check_known_keys` refuses keys no schema declares (``+scenario.anything=1`` is otherwise
-dropped without a word). Interpolations (``${...}``) are left to OmegaConf. No Hydra imports.
+field takes ``true``/``false`` only, an ``int`` or ``float`` field no boolean, a list or mapping
+field no scalar, a required field no null. Keys no schema declares are refused after composition
+(:func:`sim.cli.compose.reject_unknown_keys`); interpolations (``${...}``) are left to OmegaConf.
+No Hydra imports.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import types
 import typing
 from typing import Any
 
-from sim.config.errors import ConfigError, listing
+from sim.config.errors import ConfigError
 
 _NO_TYPE = object()
 
@@ -84,7 +85,7 @@ def check_types(value: Any, tp: Any, key: str) -> None:
             raise ConfigError(key, value, "must be a mapping of keys to values (key: value)")
         hints = _hints(tp)
         for name, item in value.items():
-            if name in hints:  # unknown keys: check_known_keys, after composition
+            if name in hints:  # unknown keys: refused after composition
                 check_types(item, hints[name], f"{key}.{name}" if key else str(name))
     elif origin is dict:
         if not isinstance(value, dict):
@@ -116,32 +117,3 @@ def type_at(root: type, dotted: str) -> Any:
         if tp is _NO_TYPE:
             return tp
     return tp
-
-
-def check_known_keys(value: Any, tp: Any, key: str = "") -> None:
-    """Refuse keys of ``value`` (a composed config as plain containers) no schema declares.
-
-    Raises:
-        ConfigError: One line naming the unknown key and the allowed ones.
-    """
-    tp = _strip_optional(tp)
-    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        if not isinstance(value, dict):
-            return
-        hints = _hints(tp)
-        for name, item in value.items():
-            here = f"{key}.{name}" if key else str(name)
-            if name not in hints:
-                raise ConfigError.from_message(
-                    f"{here}: unknown key (allowed under {key or 'the root'}: "
-                    f"{listing(sorted(hints), limit=40)})"
-                )
-            check_known_keys(item, hints[name], here)
-    elif typing.get_origin(tp) is dict and isinstance(value, dict):
-        item_type = typing.get_args(tp)[1]
-        for name, item in value.items():
-            check_known_keys(item, item_type, f"{key}.{name}")
-    elif typing.get_origin(tp) is list and isinstance(value, list):
-        item_type = typing.get_args(tp)[0]
-        for i, item in enumerate(value):
-            check_known_keys(item, item_type, f"{key}[{i}]")

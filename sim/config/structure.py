@@ -132,7 +132,7 @@ def _validate_party_roles(sc: ScenarioConfig) -> None:
             "the party has no negotiator: add scenario.negotiators.<key> with party: " + pname,
         )
         require(
-            any(n.tracks for n in leaders),
+            sc.package_mode or any(n.tracks for n in leaders),
             key,
             pname,
             "the party's negotiators lead no track: list one in scenario.negotiators.<key>.tracks",

@@ -13,6 +13,7 @@ from sim.config.errors import (
     require,
     require_member,
 )
+from sim.config.negotiators import validate_negotiator_actors
 from sim.config.politics_checks import validate_politics
 from sim.config.schema import (
     AcceptanceName,
@@ -50,6 +51,7 @@ def validate_run(cfg: RunConfig) -> None:
     validate_politics(cfg.scenario)
     validate_protocol(cfg.protocol, cfg.scenario)
     validate_negotiators(cfg.negotiator, cfg.scenario)
+    validate_negotiator_actors(cfg, validate_strategy_config)
 
 
 def validate_genius_source(sc: ScenarioConfig) -> None:
@@ -134,10 +136,11 @@ def _validate_track_parties(sc: ScenarioConfig) -> None:
             "multilateral tracks are not supported: a track is negotiated by exactly two parties",
         )
         require(
-            len(parties) == 2,
+            len(parties) == 2 or sc.allow_unled_tracks,
             key,
             parties,
-            "needs a negotiator of each of two parties (scenario.negotiators.<key>.tracks)",
+            "needs a negotiator of each of two parties (scenario.negotiators.<key>.tracks), "
+            "or scenario.allow_unled_tracks=true to leave it at its status quo",
         )
 
 
@@ -267,25 +270,28 @@ def validate_negotiators(negs: dict[str, NegotiatorConfig], sc: ScenarioConfig) 
     for party, n in negs.items():
         key = f"negotiator.{party}"
         require(party in sc.parties, key, party, f"unknown party; known: {sorted(sc.parties)}")
+        validate_strategy_config(key, n)
+
+
+def validate_strategy_config(key: str, n: NegotiatorConfig) -> None:
+    """Check one strategy config (a party's, or a negotiator's merged with its party's)."""
+    require(n.strategy in STRATEGIES, f"{key}.strategy", n.strategy, f"one of {sorted(STRATEGIES)}")
+    _validate_tactic(key, n)
+    require(n.n_candidates >= 1, f"{key}.n_candidates", n.n_candidates, "must be >= 1")
+    check_unit(f"{key}.frequency_window", n.frequency_window)
+    d = n.discount
+    require(math.isfinite(d) and 0.0 < d <= 1.0, f"{key}.discount", d, "must be in (0, 1]")
+    _validate_acceptance(key, n)
+    if n.floor is not None:
+        check_unit(f"{key}.floor", n.floor)
+    if n.strategy == "rubinstein":
+        require(d < 1.0, f"{key}.discount", d, "rubinstein needs a discount in (0, 1)")
         require(
-            n.strategy in STRATEGIES, f"{key}.strategy", n.strategy, f"one of {sorted(STRATEGIES)}"
+            n.acceptance is AcceptanceName.ac_next,
+            f"{key}.acceptance",
+            n.acceptance.name,
+            "rubinstein accepts by its subgame-perfect rule: leave ac_next",
         )
-        _validate_tactic(key, n)
-        require(n.n_candidates >= 1, f"{key}.n_candidates", n.n_candidates, "must be >= 1")
-        check_unit(f"{key}.frequency_window", n.frequency_window)
-        d = n.discount
-        require(math.isfinite(d) and 0.0 < d <= 1.0, f"{key}.discount", d, "must be in (0, 1]")
-        _validate_acceptance(key, n)
-        if n.floor is not None:
-            check_unit(f"{key}.floor", n.floor)
-        if n.strategy == "rubinstein":
-            require(d < 1.0, f"{key}.discount", d, "rubinstein needs a discount in (0, 1)")
-            require(
-                n.acceptance is AcceptanceName.ac_next,
-                f"{key}.acceptance",
-                n.acceptance.name,
-                "rubinstein accepts by its subgame-perfect rule: leave ac_next",
-            )
 
 
 def _validate_tactic(key: str, n: NegotiatorConfig) -> None:

@@ -7,6 +7,7 @@ completion stamp, ``manifest.json`` (seed, RNG scheme, versions, git commit, ful
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -21,7 +22,11 @@ from sim.runs.adaptive import AdaptiveReport, simulate_outcomes
 from sim.runs.experiment import Experiment, build_experiment, resolve_workers
 from sim.runs.files import build_manifest, write_json
 from sim.runs.outputs import jsonable, write_outputs
-from sim.runs.schema import MANIFEST_FILE
+from sim.runs.report import REPORT_FILE, run_report
+from sim.runs.schema import MANIFEST_FILE, OUTCOMES_FILE
+
+#: The run's log: Hydra's job logging writes it to ``run.log`` in the run directory.
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,9 @@ def write_run(run: RunOutcome, out_dir: Path, wall_time_s: float | None = None) 
         ``out_dir``.
     """
     cfg = run.config
-    write_outputs(out_dir, run.outcomes, run.experiment.compiled, run.summary)
+    figures = cfg.figures is not False  # None (the default outside a sweep) draws them
+    names = write_outputs(out_dir, run.outcomes, run.experiment.compiled, run.summary, figures)
+    log.info("wrote %s and %d figure(s) to %s", OUTCOMES_FILE, len(names), out_dir)
     extra = {
         "simulation_time_s": round(run.simulation_time_s, 3),
         "n_replicates": run.n_replicates,
@@ -97,7 +104,10 @@ def write_run(run: RunOutcome, out_dir: Path, wall_time_s: float | None = None) 
         "config": jsonable(cfg),
     }
     wall = run.simulation_time_s if wall_time_s is None else wall_time_s
-    write_json(out_dir / MANIFEST_FILE, build_manifest(cfg.seed, wall, extra))
+    manifest = build_manifest(cfg.seed, wall, extra)
+    write_json(out_dir / MANIFEST_FILE, manifest)
+    run_report(out_dir, run.summary, manifest, names, track_label)
+    log.info("wrote %s and %s", MANIFEST_FILE, REPORT_FILE)
     return out_dir
 
 
@@ -136,14 +146,31 @@ def execute(cfg: RunConfig, out_dir: Path) -> dict[str, Any]:
         The summary written to ``summary.json``.
     """
     started = time.perf_counter()
+    log.info(
+        "simulating %s replicates of scenario %s (seed %s, batches of %s, %s worker(s))",
+        f"{cfg.n_replicates:,}",
+        cfg.scenario.name,
+        cfg.seed,
+        cfg.batch_size,
+        resolve_workers(cfg.n_workers),
+    )
     run = simulate_run(cfg)
+    log.info("simulated in %.2f s", run.simulation_time_s)
     write_run(run, out_dir, wall_time_s=time.perf_counter() - started)
     wall = time.perf_counter() - started
-    print(format_likelihoods(pd.DataFrame(run.summary["deal_likelihood"])))
+    tables = [format_likelihoods(pd.DataFrame(run.summary["deal_likelihood"]))]
     by_horizon = pd.DataFrame(run.summary["deal_likelihood_by_horizon"])
     if by_horizon["horizon"].nunique() > 1:
-        print(format_by_horizon(by_horizon))
+        tables.append(format_by_horizon(by_horizon))
     if run.adaptive is not None:
-        print(run.adaptive.describe())
-    print(f"{run.n_replicates:,} replicates in {wall:.2f} s -> {out_dir}")
+        tables.append(run.adaptive.describe())
+    tables.append(f"{run.n_replicates:,} replicates in {wall:.2f} s -> {out_dir}")
+    for text in tables:
+        print(text)
+        log.info("\n%s", text)
     return run.summary
+
+
+def track_label(name: str) -> str:
+    """A track's name as a reader writes it (``steel_aluminum`` -> ``steel aluminum``)."""
+    return str(name).replace("_", " ")

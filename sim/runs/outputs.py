@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-import sim.plots as plots
 from sim.analysis.outcomes import cumulative_deals
 from sim.domain.outcome_space import CompiledScenario
 from sim.runs.files import write_json, write_parquet
@@ -31,25 +30,49 @@ def jsonable(obj: Any) -> Any:
 
 
 def write_outputs(
-    out_dir: Path, outcomes: pd.DataFrame, compiled: CompiledScenario, summary: dict[str, Any]
-) -> None:
-    """Write ``outcomes.parquet``, ``summary.json`` and the figures."""
+    out_dir: Path,
+    outcomes: pd.DataFrame,
+    compiled: CompiledScenario,
+    summary: dict[str, Any],
+    figures: bool = True,
+) -> list[str]:
+    """Write ``outcomes.parquet``, ``summary.json`` and (when ``figures``) the figures.
+
+    Returns:
+        The names of the figures written (``<name>.png`` and ``<name>.pdf`` each).
+    """
     write_parquet(out_dir / OUTCOMES_FILE, outcomes)
     write_json(out_dir / SUMMARY_FILE, summary)
-    write_figures(out_dir, outcomes, compiled, summary)
+    if not figures:
+        return []
+    return write_figures(out_dir, outcomes, compiled, summary)
 
 
 def write_figures(
     out_dir: Path, outcomes: pd.DataFrame, compiled: CompiledScenario, summary: dict[str, Any]
-) -> None:
-    """The standard figures of a run."""
-    start = compiled.scenario.start_date.isoformat()
+) -> list[str]:
+    """The standard figures of a run; returns their names (file names without the suffix)."""
+    import sim.plots as plots  # matplotlib only when figures are drawn: a sweep job skips it
+    from sim.plots.style import human
+
+    start = compiled.scenario.start_date
+    # the negotiators' deadline (not the end of the horizon), in weeks from the start
+    deadline = (compiled.scenario.deadline - start).days / 7
     plots.plot_deal_likelihood(
         pd.DataFrame(summary["deal_likelihood"]), out_dir / "deal_likelihood.png"
     )
-    plots.plot_agreement_weeks(outcomes, compiled.n_weeks, out_dir / "agreement_weeks.png")
+    plots.plot_agreement_weeks(
+        outcomes,
+        compiled.n_weeks,
+        out_dir / "agreement_weeks.png",
+        start_date=start,
+        deadline_week=deadline,
+    )
     plots.plot_deals_over_time(
-        cumulative_deals(outcomes, compiled.n_weeks), out_dir / "deals_over_time.png", start
+        cumulative_deals(outcomes, compiled.n_weeks),
+        out_dir / "deals_over_time.png",
+        start,
+        deadline_week=deadline,
     )
     shares = pd.DataFrame(summary["option_shares"])
     plots.plot_final_tariffs(shares, out_dir / "final_tariffs.png")
@@ -57,6 +80,7 @@ def write_figures(
     if len(granted):
         plots.plot_concessions(granted, out_dir / "concessions.png")
     names = [p.display_name or p.name for p in compiled.scenario.parties]
+    n_replicates = int(summary["n_replicates"])
     for eff, track in zip(summary["efficiency"], compiled.tracks, strict=True):
         agreed = outcomes[(outcomes["track"] == track.name) & outcomes["agreed"]]["outcome"]
         utilities = track.utilities[list(track.parties)]
@@ -68,5 +92,9 @@ def write_figures(
             nash=eff["nash_utilities"],
             ks=eff["ks_utilities"],
             labels=(labels[0], labels[1]),
-            title=f"{track.name.replace('_', ' ')}: agreements over the Pareto frontier",
+            title=f"{human(track.name)}: agreements over the Pareto frontier",
+            n_replicates=n_replicates,
         )
+    ordered = ["deal_likelihood", "deals_over_time", "agreement_weeks", "final_tariffs"]
+    ordered += ["concessions", *(f"frontier_{t.name}" for t in compiled.tracks)]
+    return [name for name in ordered if (out_dir / f"{name}.png").exists()]
