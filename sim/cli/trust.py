@@ -127,6 +127,8 @@ class FileConfigSource(HydraFileConfigSource):
 def _check_file_types(data: Any, group: str, file: str) -> None:
     """Check a user file's values against the schema of the place its group puts them."""
     schema = type_at(RunConfig, group.replace("/", ".")) if group else RunConfig
+    if isinstance(data, dict):  # the defaults list is Hydra's, not a value of the schema
+        data = {k: v for k, v in data.items() if k != "defaults"}
     try:
         check_types(data, schema, group.replace("/", "."))
     except ConfigError as exc:

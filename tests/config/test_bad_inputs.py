@@ -234,3 +234,12 @@ def test_a_malformed_command_line_is_one_line_not_the_usage_text(
     with pytest.raises(ConfigError) as err:
         trust.check_command_line(argv)
     assert str(err.value).startswith("command line:") and named in str(err.value)
+
+
+def test_a_good_user_file_with_a_defaults_list_is_accepted(tmp_path: Path) -> None:
+    (tmp_path / "negotiator").mkdir()
+    (tmp_path / "negotiator" / "mine.yaml").write_text(
+        "defaults:\n  - default\n  - _self_\ncanada:\n  strategy: conceder\n  beta: null\n"
+    )
+    cfg = compose_run_config([f"hydra.searchpath=[file://{tmp_path}]", "negotiator=mine"])
+    assert cfg.negotiator["canada"].strategy == "conceder"
