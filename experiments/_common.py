@@ -59,9 +59,20 @@ def command(
         def main(argv: list[str] | None = None) -> int:
             args = parser.parse_args(argv)
             try:
+                check_paths(args)
                 return body(args)
             except Failure as exc:
                 print(f"error: {exc}", file=sys.stderr)
+                return EXIT_ERROR
+            except OSError as exc:  # unreadable input, a read-only or full output folder
+                where = exc.filename or args.results_dir
+                print(f"error: {where}: {exc.strerror or exc}", file=sys.stderr)
+                return EXIT_ERROR
+            except (ValueError, KeyError, TypeError) as exc:  # a truncated or foreign file
+                why = " ".join(str(exc).split())[:300] or type(exc).__name__
+                print(
+                    f"error: {args.results_dir}: cannot read the results ({why})", file=sys.stderr
+                )
                 return EXIT_ERROR
 
         return main
@@ -110,6 +121,18 @@ def results_parser(
         parser.add_argument(*opt.flags, **opt.kwargs)
     parser.add_argument("--out", type=Path, help=out_help)
     return parser
+
+
+def check_paths(args: argparse.Namespace) -> None:
+    """Fail early on a results directory that is not one, or an ``--out`` that is a file."""
+    results = args.results_dir
+    if not results.exists():
+        fail(f"{results}: not found")
+    if not results.is_dir():
+        fail(f"{results}: not a directory (give a run or sweep directory)")
+    out = getattr(args, "out", None)
+    if out is not None and out.exists() and not out.is_dir():
+        fail(f"--out {out}: exists and is not a directory")
 
 
 def out_dir(args: argparse.Namespace) -> Path:

@@ -31,6 +31,7 @@ __all__ = [
     "one_line_error",
     "register_configs",
     "reject_unknown_keys",
+    "to_run_config",
 ]
 
 # User config files are data from the first composition on (see sim.cli.trust).
@@ -140,6 +141,20 @@ def one_line_error(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
+def to_run_config(composed: DictConfig) -> RunConfig:
+    """The composed config as typed dataclasses, refusing keys no schema declares.
+
+    Raises:
+        ConfigError: An unknown key (``+scenario.anything=1``), one line.
+        OmegaConfBaseException: A value OmegaConf cannot convert or resolve (see
+            :func:`one_line_error`).
+    """
+    reject_unknown_keys(composed)
+    cfg = OmegaConf.to_object(composed)
+    assert isinstance(cfg, RunConfig)
+    return cfg
+
+
 def compose_run_config(overrides: list[str] | None = None) -> RunConfig:
     """Compose ``conf/config.yaml`` with command-line style overrides, convert and validate it.
 
@@ -161,8 +176,7 @@ def compose_run_config(overrides: list[str] | None = None) -> RunConfig:
     try:
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
             composed = compose(config_name="config", overrides=list(overrides or []))
-        reject_unknown_keys(composed)
-        cfg = OmegaConf.to_object(composed)
+        cfg = to_run_config(composed)
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError.from_message(one_line_error(exc)) from None
     finally:

@@ -9,10 +9,16 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.config.structure import MAX_REPLICATES
 from sim.runs.files import read_json
 from sim.runs.jobs import config_hash
 from sim.runs.replay import ReplayError, describe_outcome, load_run_config, replay, write_replay
 from sim.runs.schema import OUTCOMES_FILE, SUMMARY_FILE
+
+
+def _refuse(message: str) -> int:
+    print(f"replay error: {message}", file=sys.stderr)
+    return 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,15 +30,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replicate", type=int, required=True, help="replicate index")
     parser.add_argument("--out", type=Path, help="output folder (default RUN_DIR/replay_<I>)")
     args = parser.parse_args(argv)
-    if args.replicate < 0:
-        parser.error("--replicate must be >= 0")
+    if not 0 <= args.replicate <= MAX_REPLICATES:
+        return _refuse(f"--replicate {args.replicate}: must be in [0, {MAX_REPLICATES:,}]")
+    if not args.run_dir.is_dir():
+        return _refuse(f"{args.run_dir}: not a directory (give a run directory)")
+    out_dir = args.out or args.run_dir / f"replay_{args.replicate}"
+    if out_dir.exists() and not out_dir.is_dir():
+        return _refuse(f"--out {out_dir}: exists and is not a directory")
     try:
         result = replay(args.run_dir, args.replicate)
     except ReplayError as exc:
         print(f"replay error: {exc}", file=sys.stderr)
         return 2
-    out_dir = args.out or args.run_dir / f"replay_{args.replicate}"
-    write_replay(result, out_dir)
+    try:
+        write_replay(result, out_dir)
+    except OSError as exc:  # a read-only or full disk: one line
+        where = exc.filename or out_dir
+        print(f"replay error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     n_offers = int((result.trace["event"] == "offer").sum()) if len(result.trace) else 0
     print(f"replicate {args.replicate}: {n_offers} offers, {len(result.trace)} events -> {out_dir}")
     print("\n".join(describe_outcome(result.outcome)))

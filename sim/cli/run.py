@@ -13,17 +13,17 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.errors import HydraException
 from hydra.types import RunMode
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.cli import trust
-from sim.cli.compose import CONF_DIR, one_line_error, register_configs, reject_unknown_keys
+from sim.cli.compose import CONF_DIR, one_line_error, register_configs, to_run_config
 from sim.config.errors import ConfigError
 from sim.config.genius import resolve_genius
 from sim.config.schema import RunConfig
@@ -70,13 +70,12 @@ def job_counter(num: int | None, sweep_dir: Path) -> str:
 # ``sim.cli.run.main()`` from Python), not only when this module is ``__main__``.
 @hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
 def _app(dict_cfg: DictConfig) -> dict[str, Any] | None:
-    try:
-        reject_unknown_keys(dict_cfg)
+    try:  # here, before Hydra logs "Error executing job" over the one line
+        cfg = to_run_config(dict_cfg)
     except ConfigError as exc:
-        print(f"config error: {exc}", file=sys.stderr)
-        sys.exit(2)
-    cfg = OmegaConf.to_object(dict_cfg)
-    assert isinstance(cfg, RunConfig)
+        _exit_config_error(str(exc))
+    except OmegaConfBaseException as exc:  # an interpolation or a value that does not convert
+        _exit_config_error(one_line_error(exc))
     hydra_cfg = HydraConfig.get()
     out_dir = Path(hydra_cfg.runtime.output_dir)
     if hydra_cfg.mode is RunMode.MULTIRUN:  # one point of a sweep: resume; record, not raise
@@ -92,9 +91,13 @@ def _app(dict_cfg: DictConfig) -> dict[str, Any] | None:
         cfg = resolve_genius(cfg)
         validate_run(cfg)
     except ConfigError as exc:  # exit here, before Hydra logs a multi-line job failure
-        print(f"config error: {exc}", file=sys.stderr)
-        sys.exit(2)
+        _exit_config_error(str(exc))
     return run_job(cfg, out_dir, execute, multirun=False)
+
+
+def _exit_config_error(message: str) -> NoReturn:
+    print(f"config error: {message}", file=sys.stderr)
+    sys.exit(2)
 
 
 def main() -> None:

@@ -31,11 +31,14 @@ override and the key.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import re
+import typing
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
+import yaml
 from hydra._internal.core_plugins.file_config_source import (
     FileConfigSource as HydraFileConfigSource,
 )
@@ -48,12 +51,15 @@ from hydra.plugins.config_source import ConfigResult
 from omegaconf import OmegaConf
 
 from sim.config.errors import ConfigError
+from sim.config.schema import RunConfig
+from sim.config.strict import check_types, type_at
 from sim.config.untrusted import (
     INSTANTIATE_KEYS,
     check_data,
     check_package_directive,
     forbidden_resolvers,
 )
+from sim.config.yaml_limits import check_yaml_file, describe_yaml_error
 
 #: The project's own config directory (``conf/`` next to the ``sim`` package): trusted.
 CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
@@ -93,10 +99,18 @@ class FileConfigSource(HydraFileConfigSource):
         self.trusted = _same_dir(self.path, CONF_DIR)
 
     def load_config(self, config_path: str) -> ConfigResult:
-        """Load a config; refuse a user file that names code, Hydra settings or the environment."""
-        result = super().load_config(config_path)
+        """Load a config; refuse a user file that names code, Hydra settings or the environment.
+
+        Every file (the project's too) is size- and alias-checked first, and a YAML error is
+        one line naming the file, line and column (:mod:`sim.config.yaml_limits`).
+        """
+        file = os.path.realpath(os.path.join(self.path, self._normalize_file_name(config_path)))
+        check_yaml_file(file)
+        try:
+            result = super().load_config(config_path)
+        except yaml.YAMLError as exc:
+            raise ConfigError.from_message(describe_yaml_error(exc, file)) from None
         if not self.trusted:
-            file = os.path.realpath(os.path.join(self.path, self._normalize_file_name(config_path)))
             group = config_path.rpartition("/")[0].strip("/")
             if group == "hydra" or group.startswith("hydra/"):
                 raise ConfigError.from_message(
@@ -106,7 +120,19 @@ class FileConfigSource(HydraFileConfigSource):
             check_package_directive(file, result.header.get("package"))
             data = OmegaConf.to_container(result.config, resolve=False)
             check_data(data, file, at_root=not group)
+            _check_file_types(data, group, file)
         return result
+
+
+def _check_file_types(data: Any, group: str, file: str) -> None:
+    """Check a user file's values against the schema of the place its group puts them."""
+    schema = type_at(RunConfig, group.replace("/", ".")) if group else RunConfig
+    if isinstance(data, dict):  # the defaults list is Hydra's, not a value of the schema
+        data = {k: v for k, v in data.items() if k != "defaults"}
+    try:
+        check_types(data, schema, group.replace("/", "."))
+    except ConfigError as exc:
+        raise ConfigError.from_message(f"{file}: {exc}") from None
 
 
 def install() -> None:
@@ -148,6 +174,20 @@ def _check_search_path(override: Override, line: str) -> None:
             )
 
 
+def _check_override_type(override: Override, key: str) -> None:
+    """An override's value has its field's type (``scenario.linkage=1`` is refused)."""
+    if "/" in key or override.is_sweep_override() or override.is_delete():
+        return
+    schema, value = type_at(RunConfig, key), override.value()
+    choosing_a_config = (
+        "." not in key
+        and isinstance(value, str)
+        and (dataclasses.is_dataclass(schema) or typing.get_origin(schema) is dict)
+    )  # scenario=NAME, negotiator=NAME: a config group, not a value
+    if not choosing_a_config:
+        check_types(value, schema, key)
+
+
 def check_override(override: Override) -> None:
     """Refuse one parsed override that names code, a package, the environment or Hydra."""
     line = override.input_line or override.key_or_group
@@ -158,12 +198,15 @@ def check_override(override: Override) -> None:
             f"a package directive (@{override.package}) cannot come from an override; "
             "only the project's own conf/ places configs",
         )
+    if not key.strip():
+        raise _refuse(line, "the key is empty (write key=value)")
     elements = re.split(r"[./]", key)
     if names := [e for e in elements if e in INSTANTIATE_KEYS]:
         raise _refuse(line, f"an override may not name code ({names[0]})")
     if names := forbidden_resolvers(line):
         raise _refuse(line, f"resolver {names[0]!r} is not allowed in an override")
     if elements[0] != "hydra":
+        _check_override_type(override, key)
         return
     if "/" in key.split(".")[0]:  # a config group under hydra/
         if key not in HYDRA_GROUPS or override.is_delete():
@@ -201,12 +244,21 @@ def _raise(message: str) -> NoReturn:
 
 
 def _parse_args(argv: list[str]) -> argparse.Namespace | None:
-    """Hydra's own reading of the command line; ``None`` if it is malformed (Hydra says so)."""
+    """Hydra's own reading of the command line; ``None`` where Hydra answers itself (``--help``).
+
+    Raises:
+        ConfigError: A malformed command line, in one line instead of Hydra's usage text.
+    """
     parser = get_args_parser()
-    parser.error = _raise  # type: ignore[method-assign]  # quiet: Hydra reports it
+    parser.error = _raise  # type: ignore[method-assign]  # one line below, not the usage text
     try:
         return parser.parse_args(argv)
-    except (_ArgumentsRefused, SystemExit):
+    except _ArgumentsRefused as exc:
+        hint = ""
+        if "unrecognized arguments" in str(exc):
+            hint = " (options such as --config-dir and -m go before the overrides)"
+        raise ConfigError.from_message(f"command line: {exc}{hint}") from None
+    except SystemExit:
         return None
 
 

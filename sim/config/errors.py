@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Collection
 from typing import Any
 
 
@@ -43,3 +44,26 @@ def parse_date(key: str, value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise ConfigError(key, value, "must be an ISO date YYYY-MM-DD") from None
+
+
+def listing(names: Collection[str], limit: int = 12) -> str:
+    """``names`` for an error message: all of a short list, the first ``limit`` of a long one."""
+    shown = list(names)[:limit]
+    more = f", ... ({len(names)} in all)" if len(names) > limit else ""
+    return "[" + ", ".join(repr(n) for n in shown) + more + "]"
+
+
+def first_repeat(names: list[str]) -> str | None:
+    """The first name that occurs a second time in ``names`` (``None``: all unique)."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            return name
+        seen.add(name)
+    return None
+
+
+def require_member(name: str, allowed: Collection[str], key: str, describe: str) -> None:
+    """Require ``name in allowed`` (a set or dict: O(1)); the message is built only on failure."""
+    if name not in allowed:
+        raise ConfigError(key, name, f"{describe} {listing(sorted(allowed))}")

@@ -31,6 +31,7 @@ from typing import Any
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from sim.config.errors import ConfigError
+from sim.config.yaml_limits import MAX_CONFIG_BYTES, check_yaml_text
 
 #: Keys ``hydra.utils.instantiate`` acts on: a config that holds one names code to run.
 INSTANTIATE_KEYS = frozenset({"_target_", "_args_", "_partial_", "_recursive_", "_convert_"})
@@ -169,9 +170,15 @@ def load_data_file(path: Path | str, *, at_root: bool = True) -> DictConfig | Li
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:  # before reading it into memory
+            raise ConfigError.from_message(
+                f"{path}: {size:,} bytes; a config file may have at most {MAX_CONFIG_BYTES:,}"
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError.from_message(f"{path}: cannot read it: {exc}") from None
+    check_yaml_text(text, str(path))  # alias expansion and syntax, before OmegaConf builds it
     check_package_directive(str(path), package_directive(text))
     try:
         loaded = OmegaConf.create(text) if text.strip() else OmegaConf.create({})

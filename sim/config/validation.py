@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
 
-from sim.config.errors import ConfigError, check_unit, parse_date, require
+from sim.config.errors import (
+    ConfigError,
+    check_unit,
+    first_repeat,
+    listing,
+    parse_date,
+    require,
+    require_member,
+)
 from sim.config.negotiators import validate_negotiator_actors
+from sim.config.politics_checks import validate_politics
 from sim.config.schema import (
     AcceptanceName,
     IssueConfig,
@@ -16,10 +24,10 @@ from sim.config.schema import (
     RunConfig,
     ScenarioConfig,
     Tactic,
-    leader_hazards,
     track_parties,
 )
 from sim.config.strategies import STRATEGIES
+from sim.config.structure import validate_horizon, validate_run_bounds, validate_structure
 
 
 def validate_run(cfg: RunConfig) -> None:
@@ -28,10 +36,7 @@ def validate_run(cfg: RunConfig) -> None:
     Raises:
         ConfigError: On the first bad value, naming its key, the value and what is allowed.
     """
-    require(cfg.n_replicates >= 1, "n_replicates", cfg.n_replicates, "must be an integer >= 1")
-    require(cfg.batch_size >= 1, "batch_size", cfg.batch_size, "must be an integer >= 1")
-    require(cfg.n_workers >= 0, "n_workers", cfg.n_workers, "must be >= 0 (0 = all cores)")
-    require(cfg.seed >= 0, "seed", cfg.seed, "must be an integer >= 0")
+    validate_run_bounds(cfg)
     if cfg.precision is not None:
         require(
             0.0 < cfg.precision < 0.5, "precision", cfg.precision, "must be in (0, 0.5) or null"
@@ -81,6 +86,7 @@ def validate_scenario(sc: ScenarioConfig) -> None:
     start = parse_date("scenario.start_date", sc.start_date)
     end = parse_date("scenario.deadline", sc.deadline)
     require(end > start, "scenario.deadline", sc.deadline, f"must be after start_date {start}")
+    validate_horizon(sc)
     require(
         bool(sc.parties),
         "scenario.parties",
@@ -113,6 +119,7 @@ def validate_scenario(sc: ScenarioConfig) -> None:
             )
             other = leads.setdefault((neg.party, t), nname)
             require(other == nname, f"{key}.tracks", t, f"already led for {neg.party} by {other}")
+    validate_structure(sc)
     if not sc.package_mode:
         _validate_track_parties(sc)
 
@@ -137,37 +144,14 @@ def _validate_track_parties(sc: ScenarioConfig) -> None:
         )
 
 
-def listing(names: Collection[str], limit: int = 12) -> str:
-    """``names`` for an error message: all of a short list, the first ``limit`` of a long one."""
-    shown = list(names)[:limit]
-    more = f", ... ({len(names)} in all)" if len(names) > limit else ""
-    return "[" + ", ".join(repr(n) for n in shown) + more + "]"
-
-
-def first_repeat(names: list[str]) -> str | None:
-    """The first name that occurs a second time in ``names`` (``None``: all unique)."""
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            return name
-        seen.add(name)
-    return None
-
-
-def _require_member(name: str, allowed: Collection[str], key: str, describe: str) -> None:
-    """Require ``name in allowed`` (a set or dict: O(1)); the message is built only on failure."""
-    if name not in allowed:
-        raise ConfigError(key, name, f"{describe} {listing(sorted(allowed))}")
-
-
 def _validate_issue(key: str, issue: IssueConfig) -> None:
     require(len(issue.options) >= 1, f"{key}.options", issue.options, "need >= 1 option")
     options = set(issue.options)  # membership tests below are O(1): validation stays linear
     if len(options) != len(issue.options):
         raise ConfigError(f"{key}.options", first_repeat(issue.options), "listed twice: unique")
-    _require_member(issue.status_quo, options, f"{key}.status_quo", "one of")
+    require_member(issue.status_quo, options, f"{key}.status_quo", "one of")
     for opt, rate in issue.rates.items():
-        _require_member(opt, options, f"{key}.rates", "one of")
+        require_member(opt, options, f"{key}.rates", "one of")
         require(
             math.isfinite(rate) and rate >= 0.0, f"{key}.rates.{opt}", rate, "must be finite, >= 0"
         )
@@ -251,7 +235,7 @@ def _validate_party(key: str, party: PartyConfig, sc: ScenarioConfig) -> None:
             check_unit(f"{key}.values.{iname}.{opt}", vals[opt])
         options = set(issue.options)
         for opt in vals:
-            _require_member(opt, options, f"{key}.values.{iname}", "one of")
+            require_member(opt, options, f"{key}.values.{iname}", "one of")
 
 
 def validate_protocol(p: ProtocolConfig, sc: ScenarioConfig) -> None:
@@ -339,95 +323,3 @@ def _validate_acceptance(key: str, n: NegotiatorConfig) -> None:
     if n.acceptance_utility is not None:
         check_unit(f"{key}.acceptance_utility", n.acceptance_utility)
     check_unit(f"{key}.acceptance_time", n.acceptance_time)
-
-
-def validate_politics(sc: ScenarioConfig) -> None:
-    """Check leaders, stakeholders, coordinators, conditions and scripted events."""
-    parties = sorted(sc.parties)
-    start, end = (
-        parse_date("scenario.start_date", sc.start_date),
-        parse_date("scenario.deadline", sc.deadline),
-    )
-    seen_leader: dict[str, str] = {}
-    for key, ld in sc.leaders.items():
-        k = f"scenario.leaders.{key}"
-        require(ld.party in sc.parties, f"{k}.party", ld.party, f"one of {parties}")
-        other = seen_leader.setdefault(ld.party, key)
-        require(other == key, f"{k}.party", ld.party, f"already led by {other}")
-        check_unit(f"{k}.own_weight", ld.own_weight)
-        require(
-            math.isfinite(ld.ratification_threshold_premium),
-            f"{k}.ratification_threshold_premium",
-            ld.ratification_threshold_premium,
-            "must be finite",
-        )
-        require(
-            ld.ratification_sharpness > 0,
-            f"{k}.ratification_sharpness",
-            ld.ratification_sharpness,
-            "> 0",
-        )
-        for kind, hazard in leader_hazards(ld).items():
-            check_unit(f"{k}.{kind.value}_hazard_per_week", hazard)
-        check_unit(f"{k}.provocation_response", ld.provocation_response)
-        check_unit(f"{k}.resumption_hazard_per_week", ld.resumption_hazard_per_week)
-        check_unit(f"{k}.audience_cost_per_escalation", ld.audience_cost_per_escalation)
-    for key, st in sc.stakeholders.items():
-        k = f"scenario.stakeholders.{key}"
-        require(st.party in sc.parties, f"{k}.party", st.party, f"one of {parties}")
-        require(st.influence >= 0, f"{k}.influence", st.influence, "must be >= 0")
-        check_unit(f"{k}.pressure_per_week", st.pressure_per_week)
-        check_unit(f"{k}.provocation_hazard_per_week", st.provocation_hazard_per_week)
-        if st.provocation_hazard_per_week > 0 or st.provokes:
-            require(
-                st.provokes in sc.parties and st.provokes != st.party,
-                f"{k}.provokes",
-                st.provokes,
-                f"the party it provokes, one of {sorted(set(sc.parties) - {st.party})}",
-            )
-        for iname, w in st.weights.items():
-            require(
-                iname in sc.issues, f"{k}.weights", iname, f"unknown issue; {sorted(sc.issues)}"
-            )
-            require(math.isfinite(w) and w >= 0, f"{k}.weights.{iname}", w, "must be >= 0")
-            vals = st.values.get(iname, {})
-            for opt in sc.issues[iname].options:
-                require(
-                    opt in vals,
-                    f"{k}.values.{iname}",
-                    opt,
-                    "every option of a weighted issue needs a value",
-                )
-                check_unit(f"{k}.values.{iname}.{opt}", vals[opt])
-    for key, co in sc.coordinators.items():
-        k = f"scenario.coordinators.{key}"
-        require(co.party in sc.parties, f"{k}.party", co.party, f"one of {parties}")
-        check_unit(f"{k}.mandate_momentum", co.mandate_momentum)
-    for key, cond in sc.conditions.items():
-        check_unit(f"scenario.conditions.{key}.initial_probability", cond.initial_probability)
-        check_unit(f"scenario.conditions.{key}.weekly_hazard", cond.weekly_hazard)
-    for iname, issue in sc.issues.items():
-        for opt, conds in issue.requires.items():
-            k = f"scenario.issues.{iname}.requires"
-            _require_member(opt, set(issue.options), k, "one of")
-            require(opt != issue.status_quo, k, opt, "the status quo cannot require conditions")
-            for c in conds:
-                require(
-                    c in sc.conditions,
-                    f"{k}.{opt}",
-                    c,
-                    f"unknown condition; {sorted(sc.conditions)}",
-                )
-    for i, ev in enumerate(sc.events):
-        k = f"scenario.events[{i}]"
-        when = parse_date(f"{k}.date", ev.date)
-        require(start <= when < end, f"{k}.date", ev.date, f"must be in [{start}, {end})")
-        require(ev.party in sc.parties, f"{k}.party", ev.party, f"one of {parties}")
-        require(
-            ev.party in seen_leader, f"{k}.party", ev.party, "the party's leader issues it: add one"
-        )
-        require(ev.weeks >= 1, f"{k}.weeks", ev.weeks, "must be >= 1")
-        if ev.rate_step is not None:
-            check_unit(f"{k}.rate_step", ev.rate_step)
-        for t in ev.tracks:
-            require(t in sc.tracks, f"{k}.tracks", t, f"unknown track; {sorted(sc.tracks)}")

@@ -56,8 +56,9 @@ def load_run_config(run_dir: Path) -> RunConfig:
     try:
         merged = OmegaConf.merge(OmegaConf.structured(RunConfig), saved)
         cfg = OmegaConf.to_object(merged)
-    except OmegaConfBaseException as exc:
-        raise ReplayError(f"{path}: does not fit the current config schema: {exc}") from exc
+    except (OmegaConfBaseException, ValueError, TypeError) as exc:  # a list, a bad value
+        why = " ".join(str(exc).split())[:300]
+        raise ReplayError(f"{path}: does not fit the current config schema: {why}") from None
     assert isinstance(cfg, RunConfig)
     try:
         cfg = resolve_genius(cfg)  # a GENIUS scenario re-reads its files (they must not change)
@@ -117,6 +118,26 @@ def compare_outcomes(replayed: pd.DataFrame, stored: pd.DataFrame) -> tuple[str,
     return tuple(problems)
 
 
+def _read_parquet(path: Path, **kwargs: object) -> pd.DataFrame:
+    """``pd.read_parquet``; a truncated or foreign file is a one-line :class:`ReplayError`."""
+    try:
+        return pd.read_parquet(path, **kwargs)
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # pyarrow's errors subclass these
+        why = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise ReplayError(f"{path}: cannot be read as the run's outcome table ({why})") from None
+
+
+def _stored_rows(outcomes_path: Path, replicate: int) -> pd.DataFrame:
+    """The replicate's rows of ``outcomes.parquet``, checked against the replicates it holds."""
+    indices = _read_parquet(outcomes_path, columns=["replicate"])["replicate"]
+    if indices.empty:
+        raise ReplayError(f"{outcomes_path}: holds no replicates")
+    if replicate not in set(indices.unique().tolist()):
+        low, high = int(indices.min()), int(indices.max())
+        raise ReplayError(f"replicate {replicate} is not in this run (replicates {low}..{high})")
+    return _read_parquet(outcomes_path, filters=[("replicate", "==", replicate)])
+
+
 def replay(run_dir: Path, replicate: int) -> Replay:
     """Re-simulate one replicate of a run alone, with its trace, and compare it with the run.
 
@@ -134,10 +155,7 @@ def replay(run_dir: Path, replicate: int) -> Replay:
     outcomes_path = run_dir / OUTCOMES_FILE
     if not outcomes_path.exists():
         raise ReplayError(f"{outcomes_path}: not found (did the run finish?)")
-    stored = pd.read_parquet(outcomes_path, filters=[("replicate", "==", replicate)])
-    if stored.empty:
-        n = int(pd.read_parquet(outcomes_path, columns=["replicate"])["replicate"].max()) + 1
-        raise ReplayError(f"replicate {replicate} is not in this run (replicates 0..{n - 1})")
+    stored = _stored_rows(outcomes_path, replicate)
     experiment = build_experiment(cfg)
     model = experiment.model(np.array([replicate], dtype=np.int64), record_trace=True)
     model.run()

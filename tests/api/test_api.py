@@ -127,7 +127,7 @@ def test_a_bad_sweep_value_fails_before_any_point_is_simulated(
     message = str(info.value)
     assert "\n" not in message and message.startswith("n_replicates=0")
     assert "sweep point scenario.linkage=true, n_replicates=0" in message
-    with pytest.raises(sim.ConfigError, match=r"^seed: "):
+    with pytest.raises(sim.ConfigError, match=r"^seed\b.*abc"):  # names the key and value
         sim.sweep({"seed": [1, "abc"]})
     assert simulated == []
 

@@ -1,0 +1,113 @@
+"""Limits on a YAML config file before it is parsed into values: size and alias expansion.
+
+A YAML file is small on disk but not necessarily in memory: nine anchors of nine aliases each
+expand to 9**9 (387 million) nodes (the "billion laughs"), and a 50 MB string takes minutes to go
+through OmegaConf. So a config file is refused, with one line, when it is larger than
+:data:`MAX_CONFIG_BYTES` or when its aliases would expand it to more than
+:data:`MAX_EXPANDED_NODES` nodes; the count comes from the parser's event stream, which never
+expands an alias. Syntax errors (tabs, an unclosed bracket, a duplicate key, a ``!!python`` tag)
+are described in one line with the file, line and column (:func:`describe_yaml_error`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+from sim.config.errors import ConfigError
+
+#: Largest config file read (bytes): a scenario with thousands of options is a few hundred kB.
+MAX_CONFIG_BYTES = 8 * 1024 * 1024
+#: Most nodes a file may stand for once its aliases are expanded.
+MAX_EXPANDED_NODES = 1_000_000
+
+
+def describe_yaml_error(exc: yaml.YAMLError, source: str) -> str:
+    """One line: the file, the line and column, and what the parser found."""
+    where = source
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        if mark is not None:
+            where = f"{source}:{mark.line + 1}:{mark.column + 1}"
+        what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+    else:
+        what = str(exc)
+    what = " ".join(what.split())
+    return f"{where}: not valid YAML: {what}"
+
+
+def _expanded_nodes(text: str) -> int:
+    """Nodes of the document with every alias expanded, counted without expanding any."""
+    sizes: dict[str, int] = {}  # anchor -> expanded size of its node
+    stack: list[tuple[str | None, int]] = []  # open collections: (anchor, nodes so far)
+    total = 0
+
+    def add(n: int) -> None:
+        nonlocal total
+        if stack:
+            anchor, count = stack[-1]
+            stack[-1] = (anchor, count + n)
+        else:
+            total += n
+
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            add(sizes.get(event.anchor or "", 1))
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.anchor:
+                sizes[event.anchor] = 1
+            add(1)
+        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            stack.append((event.anchor, 1))
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            anchor, count = stack.pop()
+            if anchor:
+                sizes[anchor] = count
+            add(count)
+        if total + sum(c for _, c in stack) > MAX_EXPANDED_NODES:
+            return total + sum(c for _, c in stack)
+    return total
+
+
+def check_yaml_file(path: str | Path, source: str | None = None) -> None:
+    """Refuse a config file that is too large, expands too far, or is not valid YAML.
+
+    Raises:
+        ConfigError: One line naming the file and the limit or the syntax error.
+    """
+    name = source or str(path)
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return  # a missing file is reported by whoever reads it
+    if size > MAX_CONFIG_BYTES:
+        raise ConfigError.from_message(
+            f"{name}: {size:,} bytes; a config file may have at most {MAX_CONFIG_BYTES:,}"
+        )
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError.from_message(f"{name}: not UTF-8 text ({exc.reason})") from None
+    except OSError:
+        return
+    check_yaml_text(text, name)
+
+
+def check_yaml_text(text: str, source: str) -> None:
+    """:func:`check_yaml_file` for text already read."""
+    if len(text) > MAX_CONFIG_BYTES:
+        raise ConfigError.from_message(
+            f"{source}: {len(text):,} characters; a config file may have at most "
+            f"{MAX_CONFIG_BYTES:,}"
+        )
+    try:
+        nodes = _expanded_nodes(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError.from_message(describe_yaml_error(exc, source)) from None
+    if nodes > MAX_EXPANDED_NODES:
+        raise ConfigError.from_message(
+            f"{source}: its aliases (*name) expand to more than {MAX_EXPANDED_NODES:,} values; "
+            "refused (a YAML alias bomb?)"
+        )
