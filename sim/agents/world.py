@@ -30,6 +30,10 @@ class World(Protocol):
     #: ``(P, T)`` whether each party is at each track.
     at_track: npt.NDArray[np.bool_]
     tracer: TraceRecorder | None
+    #: Expected-utility offer tables built this batch (:mod:`sim.agents.strategies.anticipation`).
+    deal_tables: dict[tuple[object, ...], tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]]
+    #: This step's replicate groups by ratification threshold, per (step, track, rows).
+    threshold_groups: dict[tuple[int, int, int], tuple[npt.NDArray[np.int64], ...]]
 
     #: Weeks simulated (to the last review).
     n_weeks: int

@@ -51,11 +51,15 @@ class OfferPolicy(Enum):
     ``frequency_model``: like ``pareto``, but with the opponent's utility learned from its offers
     (issue-option frequencies) and the choice limited to outcomes within ``frequency_window``
     above the target; at most ``n_candidates`` outcomes are scored per offer.
+    ``expected_utility``: like ``pareto``, on the expected utility ``u(x) * P_deal(x)`` with
+    ``P_deal`` both Level IIs' ratification probability (Putnam 1988; SCENARIO.md B4): the
+    negotiator anticipates ratification, and its opening offer maximises ``u * P_deal``.
     """
 
     nearest = "nearest"
     pareto = "pareto"
     frequency_model = "frequency_model"
+    expected_utility = "expected_utility"
 
 
 class AcceptanceName(Enum):

@@ -98,6 +98,16 @@ def ratification_probability(margin: FloatArray, sharpness: FloatArray | float) 
         return 1.0 / (1.0 + np.exp(-sharpness * margin))
 
 
+def threshold_shift(
+    audience_cost: float,
+    escalations_suffered: IntArray,
+    directive_bonus: float,
+    committed: BoolArray,
+) -> FloatArray:
+    """A leader's ratification threshold shift: ``a * n - b * d`` (audience costs, directive)."""
+    return np.asarray(audience_cost * escalations_suffered - directive_bonus * committed, float)
+
+
 def ratification_table(
     compiled: CompiledScenario, stake: BoolArray, k: int, is_required: bool = True
 ) -> FloatArray:
