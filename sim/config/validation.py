@@ -346,6 +346,13 @@ def validate_politics(sc: ScenarioConfig) -> None:
         check_unit(f"{k}.provocation_response", ld.provocation_response)
         check_unit(f"{k}.resumption_hazard_per_week", ld.resumption_hazard_per_week)
         check_unit(f"{k}.audience_cost_per_escalation", ld.audience_cost_per_escalation)
+        for iname, opts in ld.vetoed_options.items():
+            known = sc.issues[iname].options if iname in sc.issues else []
+            require(iname in sc.issues, f"{k}.vetoed_options", iname, f"one of {sorted(sc.issues)}")
+            for opt in opts:
+                require(opt in known, f"{k}.vetoed_options.{iname}", opt, f"one of {known}")
+                status_quo = sc.issues[iname].status_quo
+                require(opt != status_quo, f"{k}.vetoed_options.{iname}", opt, "not the status quo")
     for key, st in sc.stakeholders.items():
         k = f"scenario.stakeholders.{key}"
         require(st.party in sc.parties, f"{k}.party", st.party, f"one of {parties}")

@@ -8,11 +8,13 @@ Putnam (1988) and SCENARIO.md B4: a tentative deal holds only if both Level IIs 
 with ``s_j`` the shift of leader ``j``'s threshold this week (audience costs of escalations, the
 directive bonus; :func:`sim.domain.politics.threshold_shift`). A negotiator who anticipates it
 values an outcome at its expected utility ``e(x) = u_i(x) * P_deal(x)`` and aims its concession
-curve at that: among the outcomes with ``e(x) >= target`` it offers the one the opponent values
-most (the ``pareto`` policy on expected rather than face utility). When even the best ``e`` is
-below the target it offers the outcome of highest ``e``: an opening or take-it-or-leave-it offer
-is the expected-utility maximiser, which reproduces Schelling's conjecture (B4's table: tied hands
-win a larger share at a lower ratification probability).
+curve at that: the curve's target ``a`` (a share ``a / u_max`` of its best utility) becomes the
+same share of its best expected utility, ``a * e_max / u_max``, and among the outcomes with ``e``
+at least that it offers the one the opponent values most (the ``pareto`` policy on expected
+rather than face utility); an outcome below its reservation value is replaced by the maximiser
+of ``e``. An opening or take-it-or-leave-it offer (``a = u_max``) is the expected-utility
+maximiser, which reproduces Schelling's conjecture (B4's table: tied hands win a larger share at
+a lower ratification probability); later offers concede as fast as the strategy says.
 
 It knows both sides' ratification model (complete information, as ``pareto`` knows the opponent's
 utility; assumption). Without Level II (``protocol.ratification=false``) ``P_deal = 1`` and it is
@@ -104,17 +106,23 @@ class ExpectedUtilityOffer:
         odds = view.deal_odds
         if odds is None:
             return pareto_offer(view, target)
-        if odds.shifts.shape[0] == 1:  # the usual case: one threshold for every replicate
-            ascending, best_one = expected_utility_table(view, odds, odds.shifts[0])
-            below_one = np.searchsorted(ascending, target - UTILITY_EPS)
-            return best_one[np.maximum(ascending.size - below_one, 1) - 1]
         tables = [expected_utility_table(view, odds, shift) for shift in odds.shifts]
-        # one search for every group: group g's values are e + 2 g (e in [0, 1]), so the
-        # concatenation is sorted and each target lands inside its own group's block
         size = tables[0][0].size
-        shifted = np.concatenate([e + 2.0 * g for g, (e, _) in enumerate(tables)])
-        best = np.concatenate([b for _, b in tables])
-        offset = odds.group * size
-        below = np.searchsorted(shifted, target + 2.0 * odds.group - UTILITY_EPS) - offset
-        m = np.maximum(size - below, 1)
-        return best[offset + m - 1]
+        e_max = np.array([e[-1] for e, _ in tables])[odds.group]
+        # the curve's share of my best utility, applied to my best expected utility
+        aim = target * e_max / max(float(view.track.sorted_desc[view.me, 0]), UTILITY_EPS)
+        if len(tables) == 1:  # the usual case: one threshold for every replicate
+            ascending, best = tables[0]
+            m = np.maximum(size - np.searchsorted(ascending, aim - UTILITY_EPS), 1)
+            offers, top = best[m - 1], best[0]
+        else:
+            # one search for every group: group g's values are e + 2 g (e in [0, 1]), so the
+            # concatenation is sorted and each target lands inside its own group's block
+            shifted = np.concatenate([e + 2.0 * g for g, (e, _) in enumerate(tables)])
+            every = np.concatenate([b for _, b in tables])
+            offset = odds.group * size
+            below = np.searchsorted(shifted, aim + 2.0 * odds.group - UTILITY_EPS) - offset
+            offers, top = every[offset + np.maximum(size - below, 1) - 1], every[offset]
+        # never below my reservation value: then the expected-utility maximiser instead
+        acceptable = view.my_utilities[offers] >= view.reservation - UTILITY_EPS
+        return np.where(acceptable, offers, top)
