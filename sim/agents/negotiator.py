@@ -125,11 +125,27 @@ class Negotiator(mesa.Agent):
         """The two Level IIs at ``track`` as this week's leaders would judge a deal there.
 
         A leader's threshold shift depends on the escalations its party suffered there and on
-        whether it committed to a quick deal, so replicates fall into a handful of groups.
+        whether it committed to a quick deal, so replicates fall into a handful of groups. Both
+        negotiators of a round see the same odds, so they are built once per round.
         """
+        state, memo = self.world.state, self.world.threshold_groups
+        key = (state.step, track, id(rows))
+        if key not in memo:
+            if any(k[0] != state.step for k in memo):
+                memo.clear()  # keep only this step's rounds
+            memo[key] = (rows, self._build_deal_odds(track, rows))  # rows kept: its id is unique
+        return memo[key][1]
+
+    def _build_deal_odds(self, track: int, rows: IntArray) -> DealOdds:
         world, state = self.world, self.world.state
         parties = np.flatnonzero(world.at_track[:, track])
-        first, group = self._threshold_groups(track, rows, parties)
+        block = (slice(None), parties, track)
+        if not (state.escalations_suffered[block].any() or state.committed[block].any()):
+            first, group = rows[:1], np.zeros(rows.size, dtype=np.int64)
+        else:
+            at = (rows[:, None], parties[None, :], track)
+            member, group = _group_by(state.escalations_suffered[at], state.committed[at])
+            first = rows[member]
         at = (first[:, None], parties[None, :], track)
         suffered, committed = state.escalations_suffered[at], state.committed[at]  # (G, L)
         shifts = np.zeros((first.size, parties.size))
@@ -147,29 +163,6 @@ class Negotiator(mesa.Agent):
             group=group,
             cache=world.deal_tables,
         )
-
-    def _threshold_groups(
-        self, track: int, rows: IntArray, parties: IntArray
-    ) -> tuple[IntArray, IntArray]:
-        """Batch positions of one member per threshold group, and each row's group.
-
-        Both negotiators of a round see the same groups, so they are computed once per round.
-        """
-        state, memo = self.world.state, self.world.threshold_groups
-        key = (state.step, track, id(rows))
-        if key not in memo:
-            if any(k[0] != state.step for k in memo):
-                memo.clear()  # keep only this step's rounds
-            block = (slice(None), parties, track)
-            if not (state.escalations_suffered[block].any() or state.committed[block].any()):
-                groups = (rows[:1], np.zeros(rows.size, dtype=np.int64))
-            else:
-                at = (rows[:, None], parties[None, :], track)
-                member, group = _group_by(state.escalations_suffered[at], state.committed[at])
-                groups = (rows[member], group)
-            memo[key] = (rows, *groups)  # rows kept alive, so its id stays unique
-        _, first, group = memo[key]
-        return first, group
 
     def _surplus_burnt(
         self, best: float, reservation: FloatArray, rows: IntArray, track: int

@@ -42,6 +42,7 @@ from sim.agents.coordinator import Coordinator
 from sim.agents.leader import Leader
 from sim.agents.negotiator import Negotiator
 from sim.agents.stakeholder import Stakeholder
+from sim.agents.strategies.anticipation import DealOdds
 from sim.agents.strategies.base import Strategy
 from sim.domain.outcome_space import CompiledScenario
 from sim.domain.politics import CompiledPolitics
@@ -122,8 +123,8 @@ class NegotiationModel(mesa.Model):
         self.review = ReviewCalendar(compiled.scenario)
         #: Expected-utility offer tables, built once per batch as negotiators ask for them.
         self.deal_tables: dict[tuple[object, ...], tuple[FloatArray, IntArray]] = {}
-        #: Replicates grouped by ratification threshold, shared by a round's two negotiators.
-        self.threshold_groups: dict[tuple[int, int, int], tuple[IntArray, ...]] = {}
+        #: This step's anticipated Level II per round, shared by the round's two negotiators.
+        self.threshold_groups: dict[tuple[int, int, int], tuple[IntArray, DealOdds]] = {}
         self._create_agents(strategies)
         draws = draw_blocks(seed, replicates, self._draw_layout())
         self.state = BatchState(

@@ -108,14 +108,15 @@ class ExpectedUtilityOffer:
             return pareto_offer(view, target)
         tables = [expected_utility_table(view, odds, shift) for shift in odds.shifts]
         size = tables[0][0].size
-        e_max = np.array([e[-1] for e, _ in tables])[odds.group]
-        # the curve's share of my best utility, applied to my best expected utility
-        aim = target * e_max / max(float(view.track.sorted_desc[view.me, 0]), UTILITY_EPS)
+        u_max = max(float(view.track.sorted_desc[view.me, 0]), UTILITY_EPS)
         if len(tables) == 1:  # the usual case: one threshold for every replicate
             ascending, best = tables[0]
+            # the curve's share of my best utility, applied to my best expected utility
+            aim = target * (float(ascending[-1]) / u_max)
             m = np.maximum(size - np.searchsorted(ascending, aim - UTILITY_EPS), 1)
             offers, top = best[m - 1], best[0]
         else:
+            aim = target * np.array([e[-1] for e, _ in tables])[odds.group] / u_max
             # one search for every group: group g's values are e + 2 g (e in [0, 1]), so the
             # concatenation is sorted and each target lands inside its own group's block
             shifted = np.concatenate([e + 2.0 * g for g, (e, _) in enumerate(tables)])
