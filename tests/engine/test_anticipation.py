@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 import pandas as pd
+import pytest
 
 from sim.runs.experiment import run_replicates
 from tests.conftest import compose_run_config, experiment_for
@@ -32,6 +33,7 @@ def test_tied_hands_raise_canadas_expected_utility_when_offers_anticipate() -> N
     assert (tied.utility_united_states - loose.utility_united_states).mean() < 0
 
 
+@pytest.mark.slow  # four more runs; the fast version is the test above
 def test_without_anticipation_tied_hands_do_not_pay_as_much() -> None:
     """The same premium helps Canada less when offers ignore P_deal (gains come from failures)."""
     blind = [f"negotiator.{p}.offer_policy=pareto" for p in ("canada", "united_states")]
