@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.agents.world import World
-from sim.domain.politics import ratification_probability
+from sim.domain.politics import ratification_probability, threshold_shift
 from sim.domain.scenario import EventKind, LeaderSpec
 from sim.engine.shocks import SHOCKS
 from sim.engine.streams import DrawBlock
@@ -153,10 +153,8 @@ class Leader(mesa.Agent):
         margin = world.politics.ratify_margin[track][self.party, outcome]
         suffered = state.escalations_suffered[:, self.party, track][rows]
         committed = state.committed[:, self.party, track][rows]
-        shift = (
-            self.spec.audience_cost * suffered
-            - world.protocol.directive_ratification_bonus * committed
-        )
+        bonus = world.protocol.directive_ratification_bonus
+        shift = threshold_shift(self.spec.audience_cost, suffered, bonus, committed)
         return ratification_probability(margin - shift, self.spec.sharpness)
 
     def ratify(self, track: int, rows: IntArray, outcome: IntArray) -> BoolArray:

@@ -19,8 +19,10 @@ import mesa
 import numpy as np
 import numpy.typing as npt
 
+from sim.agents.strategies.anticipation import DealOdds
 from sim.agents.strategies.base import UTILITY_EPS, Strategy, TrackView
 from sim.agents.world import World
+from sim.domain.politics import threshold_shift
 from sim.domain.scenario import NegotiatorSpec
 
 IntArray = npt.NDArray[np.int64]
@@ -54,6 +56,9 @@ class Negotiator(mesa.Agent):
         self.strategy = strategy
         #: Per-round discount factor of the strategy (1.0: none).
         self.discount = float(getattr(strategy, "discount", 1.0))
+        policy = getattr(strategy, "offer_policy", None)
+        #: Whether its offers anticipate ratification (its views then carry the deal odds).
+        self.anticipates = bool(getattr(policy, "anticipates_ratification", False))
 
     @property
     def world(self) -> World:
@@ -112,8 +117,52 @@ class Negotiator(mesa.Agent):
             opponent_discount=opponent.discount,
             week=state.week,
             delay_cost=state.weekly_cost[:, self.party, track][rows],
+            deal_odds=self._deal_odds(track, rows) if self.anticipates else None,
         )
         return [first] + [replace(first, round=w, time=clock(w)) for w in weeks[1:]]
+
+    def _deal_odds(self, track: int, rows: IntArray) -> DealOdds:
+        """The two Level IIs at ``track`` as this week's leaders would judge a deal there.
+
+        A leader's threshold shift depends on the escalations its party suffered there and on
+        whether it committed to a quick deal, so replicates fall into a handful of groups. Both
+        negotiators of a round see the same odds, so they are built once per round.
+        """
+        state, memo = self.world.state, self.world.threshold_groups
+        key = (state.step, track, id(rows))
+        if key not in memo:
+            if any(k[0] != state.step for k in memo):
+                memo.clear()  # keep only this step's rounds
+            memo[key] = (rows, self._build_deal_odds(track, rows))  # rows kept: its id is unique
+        return memo[key][1]
+
+    def _build_deal_odds(self, track: int, rows: IntArray) -> DealOdds:
+        world, state = self.world, self.world.state
+        parties = np.flatnonzero(world.at_track[:, track])
+        block = (slice(None), parties, track)
+        if not (state.escalations_suffered[block].any() or state.committed[block].any()):
+            first, group = rows[:1], np.zeros(rows.size, dtype=np.int64)
+        else:
+            at = (rows[:, None], parties[None, :], track)
+            member, group = _group_by(state.escalations_suffered[at], state.committed[at])
+            first = rows[member]
+        at = (first[:, None], parties[None, :], track)
+        suffered, committed = state.escalations_suffered[at], state.committed[at]  # (G, L)
+        shifts = np.zeros((first.size, parties.size))
+        for j, p in enumerate(parties):  # the two parties at the track
+            leader = world.compiled.scenario.politics.leader_of(world.compiled.party_names[p])
+            if leader is not None:
+                bonus = world.protocol.directive_ratification_bonus
+                shifts[:, j] = threshold_shift(
+                    leader.audience_cost, suffered[:, j], bonus, committed[:, j]
+                )
+        return DealOdds(
+            margins=world.politics.ratify_margin[track][parties],
+            sharpness=world.politics.sharpness[parties],
+            shifts=shifts,
+            group=group,
+            cache=world.deal_tables,
+        )
 
     def _surplus_burnt(
         self, best: float, reservation: FloatArray, rows: IntArray, track: int
@@ -130,6 +179,18 @@ class Negotiator(mesa.Agent):
         """Whether to accept the opponent's offer, per replicate (the strategy decides)."""
         return self.strategy.respond(view, offer)
 
+    def answer(self, view: TrackView, offer: IntArray) -> tuple[BoolArray, IntArray]:
+        """Whether to accept ``offer``, and the counter-offer made where it is not accepted.
+
+        A strategy that can (``respond_and_counter``) computes its next offer once for both:
+        AC_next compares the offer with exactly the counter it would make.
+        """
+        both = getattr(self.strategy, "respond_and_counter", None)
+        if both is not None:
+            accepted, counter = both(view, offer)
+            return accepted, counter
+        return self.strategy.respond(view, offer), self.strategy.propose(view)
+
     def can_commit(self, track: int, rows: IntArray, outcome: IntArray) -> BoolArray:
         """Whether the outcome meets this negotiator's own reservation value.
 
@@ -140,3 +201,17 @@ class Negotiator(mesa.Agent):
         utility = self.world.compiled.tracks[track].utilities[self.party, outcome]
         reservation = self.world.state.reservation[:, self.party, track][rows]
         return utility >= reservation - UTILITY_EPS
+
+
+def _group_by(suffered: IntArray, committed: BoolArray) -> tuple[IntArray, IntArray]:
+    """``(member, group)``: a row per distinct pair of ``(R, 2)`` threshold inputs; every group.
+
+    The inputs are small integers, so they are counted, not sorted.
+    """
+    level = 2 * suffered + committed  # one integer per (escalations, committed) of a leader
+    code = level[:, 0] * (int(level.max()) + 1) + level[:, -1]  # tracks are bilateral
+    present = np.bincount(code) > 0
+    label = np.cumsum(present) - 1
+    member = np.empty(present.size, dtype=np.int64)
+    member[code] = np.arange(code.size)  # any member represents its group: same inputs
+    return member[present], label[code].astype(np.int64)

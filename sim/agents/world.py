@@ -11,6 +11,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from sim.agents.strategies.anticipation import DealOdds
 from sim.domain.outcome_space import CompiledScenario
 from sim.domain.politics import CompiledPolitics
 from sim.domain.scenario import EventKind, ProtocolSpec
@@ -30,6 +31,10 @@ class World(Protocol):
     #: ``(P, T)`` whether each party is at each track.
     at_track: npt.NDArray[np.bool_]
     tracer: TraceRecorder | None
+    #: Expected-utility offer tables built this batch (:mod:`sim.agents.strategies.anticipation`).
+    deal_tables: dict[tuple[object, ...], tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]]
+    #: This step's anticipated Level II per round: (step, track, id(rows)) -> (rows, odds).
+    threshold_groups: dict[tuple[int, int, int], tuple[npt.NDArray[np.int64], DealOdds]]
 
     #: Weeks simulated (to the last review).
     n_weeks: int

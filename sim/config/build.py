@@ -5,11 +5,15 @@ Strategies come from the registry in :mod:`sim.config.strategies`.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sim.agents.strategies.base import Strategy
 from sim.config.errors import parse_date
 from sim.config.negotiators import own_settings, resolve_negotiator
+from sim.config.reservation import package_reservation
 from sim.config.schema import (
     EventConfig,
+    PartyConfig,
     ProtocolConfig,
     RunConfig,
     ScenarioConfig,
@@ -120,6 +124,7 @@ def build_politics(sc: ScenarioConfig, protocol: ProtocolConfig) -> Politics:
                 provocation_response=ld.provocation_response,
                 resumption_hazard=ld.resumption_hazard_per_week,
                 audience_cost=ld.audience_cost_per_escalation,
+                vetoed_options={i: tuple(opts) for i, opts in ld.vetoed_options.items()},
             )
             for key, ld in sc.leaders.items()
         ),
@@ -184,6 +189,7 @@ def build_scenario(sc: ScenarioConfig, protocol: ProtocolConfig) -> Scenario:
         )
         for name, i in sc.issues.items()
     }
+    sectoral = resolve_tracks(replace(sc, package_mode=False)) if sc.package_mode else ()
     parties = tuple(
         Party(
             name=key,
@@ -192,7 +198,7 @@ def build_scenario(sc: ScenarioConfig, protocol: ProtocolConfig) -> Scenario:
             values={k: dict(v) for k, v in p.values.items()},
             reservation_value=p.reservation_value,
             reservation_value_spread=p.reservation_value_spread,
-            track_reservation_values=dict(p.track_reservation_values),
+            track_reservation_values=_track_reservations(p, sectoral),
         )
         for key, p in sc.parties.items()
     )
@@ -207,6 +213,14 @@ def build_scenario(sc: ScenarioConfig, protocol: ProtocolConfig) -> Scenario:
         politics=build_politics(sc, protocol),
         review=build_review(sc),
     )
+
+
+def _track_reservations(party: PartyConfig, sectoral: tuple[Track, ...]) -> dict[str, float]:
+    """The party's track reservation values; in package mode the package's from the tracks'."""
+    values = dict(party.track_reservation_values)
+    if sectoral:
+        values.setdefault(PACKAGE_TRACK, package_reservation(party, sectoral))
+    return values
 
 
 def build_protocol(p: ProtocolConfig) -> ProtocolSpec:

@@ -23,6 +23,17 @@ def _validate_stakeholder_values(
             require_member(opt, options, f"{key}.values.{iname}", "unknown option; one of")
 
 
+def _validate_vetoes(key: str, vetoed: dict[str, list[str]], sc: ScenarioConfig) -> None:
+    """A leader's vetoed options are existing options of existing issues, never the status quo."""
+    for iname, opts in vetoed.items():
+        require_member(iname, sc.issues, f"{key}.vetoed_options", "unknown issue; known:")
+        issue = sc.issues[iname]
+        for opt in opts:
+            require_member(opt, set(issue.options), f"{key}.vetoed_options.{iname}", "one of")
+            sq_key = f"{key}.vetoed_options.{iname}"
+            require(opt != issue.status_quo, sq_key, opt, "not the status quo")
+
+
 def validate_politics(sc: ScenarioConfig) -> None:
     """Check leaders, stakeholders, coordinators, conditions and scripted events."""
     parties = sorted(sc.parties)
@@ -54,6 +65,7 @@ def validate_politics(sc: ScenarioConfig) -> None:
         check_unit(f"{k}.provocation_response", ld.provocation_response)
         check_unit(f"{k}.resumption_hazard_per_week", ld.resumption_hazard_per_week)
         check_unit(f"{k}.audience_cost_per_escalation", ld.audience_cost_per_escalation)
+        _validate_vetoes(k, ld.vetoed_options, sc)
     for key, st in sc.stakeholders.items():
         k = f"scenario.stakeholders.{key}"
         require(st.party in sc.parties, f"{k}.party", st.party, f"one of {parties}")

@@ -51,11 +51,15 @@ class OfferPolicy(Enum):
     ``frequency_model``: like ``pareto``, but with the opponent's utility learned from its offers
     (issue-option frequencies) and the choice limited to outcomes within ``frequency_window``
     above the target; at most ``n_candidates`` outcomes are scored per offer.
+    ``expected_utility``: like ``pareto``, on the expected utility ``u(x) * P_deal(x)`` with
+    ``P_deal`` both Level IIs' ratification probability (Putnam 1988; SCENARIO.md B4): the
+    negotiator anticipates ratification, and its opening offer maximises ``u * P_deal``.
     """
 
     nearest = "nearest"
     pareto = "pareto"
     frequency_model = "frequency_model"
+    expected_utility = "expected_utility"
 
 
 class AcceptanceName(Enum):
@@ -110,6 +114,8 @@ class LeaderConfig:
         resumption_hazard_per_week: Weekly probability that talks the leader terminated resume.
         audience_cost_per_escalation: Added to the leader's ratification threshold per
             escalation its party suffered on the track (a deal under coercion costs at home).
+        vetoed_options: Issue -> options the leader can never ratify (a hard Level II veto,
+            e.g. Bill C-202 on new dairy concessions): P(ratify) = 0 for any deal with one.
     """
 
     name: str = MISSING
@@ -124,6 +130,7 @@ class LeaderConfig:
     provocation_response: float = 0.0
     resumption_hazard_per_week: float = 0.0
     audience_cost_per_escalation: float = 0.0
+    vetoed_options: dict[str, list[str]] = field(default_factory=dict)
 
 
 def leader_hazards(leader: LeaderConfig) -> dict[EventKind, float]:

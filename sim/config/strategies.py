@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from sim.agents.strategies.acceptance import AcceptanceCondition, ACCombi, ACConst, ACNext, ACTime
+from sim.agents.strategies.anticipation import ExpectedUtilityOffer
 from sim.agents.strategies.base import Strategy
 from sim.agents.strategies.bayesian import BayesianLearnerStrategy
 from sim.agents.strategies.frequency_model import FrequencyModelOffer
@@ -33,6 +34,7 @@ OFFER_POLICIES: dict[OfferPolicy, Callable[[NegotiatorConfig], OfferPolicyFn]] =
     OfferPolicy.frequency_model: lambda cfg: FrequencyModelOffer(
         n_candidates=cfg.n_candidates, window=cfg.frequency_window
     ),
+    OfferPolicy.expected_utility: lambda cfg: ExpectedUtilityOffer(),
 }
 
 ACCEPTANCE_CONDITIONS: dict[AcceptanceName, Callable[[NegotiatorConfig], AcceptanceCondition]] = {

@@ -98,6 +98,16 @@ def ratification_probability(margin: FloatArray, sharpness: FloatArray | float) 
         return 1.0 / (1.0 + np.exp(-sharpness * margin))
 
 
+def threshold_shift(
+    audience_cost: float,
+    escalations_suffered: IntArray,
+    directive_bonus: float,
+    committed: BoolArray,
+) -> FloatArray:
+    """A leader's ratification threshold shift: ``a * n - b * d`` (audience costs, directive)."""
+    return np.asarray(audience_cost * escalations_suffered - directive_bonus * committed, float)
+
+
 def ratification_table(
     compiled: CompiledScenario, stake: BoolArray, k: int, is_required: bool = True
 ) -> FloatArray:
@@ -126,7 +136,8 @@ def ratification_margin(
     ``V(x) = lam * u_party(x) + (1 - lam) * c(x)`` with ``c`` the constituencies' mean utility, and
     ``theta = lam * rv + (1 - lam) * c(status quo) + premium``: the leader measures a deal against
     the party's mandate (its mean reservation value), constituencies against the status quo.
-    Returns ``V(x) - theta``. Only the leaders of the two parties at the track ratify it; every
+    Returns ``V(x) - theta``, ``-inf`` (never ratified) for an outcome with an option the leader
+    vetoes. Only the leaders of the two parties at the track ratify it; every
     other row is ``inf`` (certain), as is the row of a party without a leader, and every row when
     ratification is not required.
     """
@@ -144,8 +155,19 @@ def ratification_margin(
             lam, constituency = 1.0, own
         v = lam * own + (1.0 - lam) * constituency
         theta = lam * rv + (1.0 - lam) * constituency[track.status_quo] + leader.threshold_premium
-        rows.append(v - theta)
+        rows.append(np.where(vetoed(track, scenario, leader.vetoed_options), -np.inf, v - theta))
     return np.stack(rows)
+
+
+def vetoed(
+    track: CompiledTrack, scenario: Scenario, options: dict[str, tuple[str, ...]]
+) -> BoolArray:
+    """``(n_outcomes,)`` whether an outcome contains an option the leader vetoes."""
+    out = np.zeros(track.n_outcomes, dtype=bool)
+    for col, iname in enumerate(track.issues):
+        for opt in options.get(iname, ()):
+            out |= track.outcomes[:, col] == scenario.issues[iname].options.index(opt)
+    return out
 
 
 def stake_matrix(politics: Politics, tracks: tuple[Track, ...]) -> BoolArray:

@@ -134,6 +134,7 @@ class LeaderSpec:
         resumption_hazard: Weekly probability that talks the leader terminated resume.
         audience_cost: Added to the ratification threshold per escalation the party suffered
             on the track (concessions under coercion cost at home).
+        vetoed_options: Issue -> options it never ratifies (a hard veto at Level II).
     """
 
     key: str
@@ -146,6 +147,7 @@ class LeaderSpec:
     provocation_response: float
     resumption_hazard: float
     audience_cost: float
+    vetoed_options: dict[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)

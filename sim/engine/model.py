@@ -42,6 +42,7 @@ from sim.agents.coordinator import Coordinator
 from sim.agents.leader import Leader
 from sim.agents.negotiator import Negotiator
 from sim.agents.stakeholder import Stakeholder
+from sim.agents.strategies.anticipation import DealOdds
 from sim.agents.strategies.base import Strategy
 from sim.domain.outcome_space import CompiledScenario
 from sim.domain.politics import CompiledPolitics
@@ -120,6 +121,10 @@ class NegotiationModel(mesa.Model):
             kind: cls(protocol, self.at_track, politics.tariffs) for kind, cls in SHOCKS.items()
         }
         self.review = ReviewCalendar(compiled.scenario)
+        #: Expected-utility offer tables, built once per batch as negotiators ask for them.
+        self.deal_tables: dict[tuple[object, ...], tuple[FloatArray, IntArray]] = {}
+        #: This step's anticipated Level II per round, shared by the round's two negotiators.
+        self.threshold_groups: dict[tuple[int, int, int], tuple[IntArray, DealOdds]] = {}
         self._create_agents(strategies)
         draws = draw_blocks(seed, replicates, self._draw_layout())
         self.state = BatchState(
@@ -322,12 +327,13 @@ class NegotiationModel(mesa.Model):
         offer = a.propose(a_now)
         made = a.can_commit(k, rows, offer)
         # one view serves b's answer and its counter: its history is a view of the batch state,
-        # so it sees a's offer once recorded
-        b_view = b.view(k, conditions, rows, a, t)
-        accepted = made & b.respond(b_view, offer)
+        # so it sees a's offer, recorded first (a strategy that learns from the history enters
+        # the pending offer itself where a withheld it: ``including_offer``)
         step = self.state.step
         self.state.offers[rows, k, a.party, step] = np.where(made, offer, -1)
-        counter = b.propose(b_view)
+        b_view = b.view(k, conditions, rows, a, t)
+        answer_b, counter = b.answer(b_view, offer)
+        accepted = made & answer_b
         countering = ~accepted & b.can_commit(k, rows, counter)
         # the first mover compares the counter with what it would offer next week (AC_next)
         answer = a.respond(a_next, counter)

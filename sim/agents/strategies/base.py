@@ -7,12 +7,15 @@ batch of replicates at once (one outcome index or one accept flag per replicate)
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from sim.domain.outcome_space import CompiledTrack
+
+if TYPE_CHECKING:  # the anticipation module imports this one
+    from sim.agents.strategies.anticipation import DealOdds
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -51,6 +54,8 @@ class TrackView:
             its next own offer (``week + 1``). ``None`` means ``round``.
         delay_cost: ``(R,)`` what one more week without a deal costs me (the tariffs in force,
             :mod:`sim.domain.tariffs`), or 0.0.
+        deal_odds: The Level II ratification model I anticipate (only for an offer policy that
+            asks for it, :mod:`sim.agents.strategies.anticipation`), else ``None``.
     """
 
     track: CompiledTrack
@@ -67,6 +72,7 @@ class TrackView:
     opponent_discount: float = 1.0
     week: int | None = None
     delay_cost: FloatArray | float = 0.0
+    deal_odds: DealOdds | None = None
 
     @property
     def current_week(self) -> int:

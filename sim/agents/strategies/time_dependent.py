@@ -89,3 +89,15 @@ class TimeDependentStrategy:
         if getattr(self.offer_policy, "uses_history", False):
             view = including_offer(view, offer)
         return self.acceptance.accept(view, offer, self.propose(view))
+
+    def respond_and_counter(self, view: TrackView, offer: IntArray) -> tuple[BoolArray, IntArray]:
+        """:meth:`respond` and the counter-offer :meth:`propose` would make, computed once.
+
+        Without a history-learning policy the next offer AC_next weighs is the counter itself;
+        with one, the answer sees the pending offer and the counter the recorded history, so
+        both are computed as :meth:`respond` and :meth:`propose` would.
+        """
+        if getattr(self.offer_policy, "uses_history", False):
+            return self.respond(view, offer), self.propose(view)
+        counter = self.propose(view)
+        return self.acceptance.accept(view, offer, counter), counter

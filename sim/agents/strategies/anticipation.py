@@ -1,0 +1,129 @@
+"""Anticipating ratification: offers that maximise expected utility ``u_i(x) * P_deal(x)``.
+
+Putnam (1988) and SCENARIO.md B4: a tentative deal holds only if both Level IIs ratify it,
+
+    P_ratify_j(x) = 1 / (1 + exp(-k_j (V_j(x) - theta_j - s_j)))
+    P_deal(x) = prod_j P_ratify_j(x)
+
+with ``s_j`` the shift of leader ``j``'s threshold this week (audience costs of escalations, the
+directive bonus; :func:`sim.domain.politics.threshold_shift`). A negotiator who anticipates it
+values an outcome at its expected utility ``e(x) = u_i(x) * P_deal(x)`` and aims its concession
+curve at that: the curve's target ``a`` (a share ``a / u_max`` of its best utility) becomes the
+same share of its best expected utility, ``a * e_max / u_max``, and among the outcomes with ``e``
+at least that it offers the one the opponent values most (the ``pareto`` policy on expected
+rather than face utility); an outcome below its reservation value is replaced by the maximiser
+of ``e``. An opening or take-it-or-leave-it offer (``a = u_max``) is the expected-utility
+maximiser, which reproduces Schelling's conjecture (B4's table: tied hands win a larger share at
+a lower ratification probability); later offers concede as fast as the strategy says.
+
+It knows both sides' ratification model (complete information, as ``pareto`` knows the opponent's
+utility; assumption). Without Level II (``protocol.ratification=false``) ``P_deal = 1`` and it is
+the ``pareto`` policy.
+
+The work is array work over the outcome table: per distinct threshold shift (a handful: counts of
+escalations, a directive or not) one sort of the feasible outcomes by ``e`` and one running
+maximum, cached for the batch; each replicate's offer is then a ``searchsorted``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.agents.strategies.base import UTILITY_EPS, TrackView
+from sim.agents.strategies.offers import pareto_offer
+from sim.domain.politics import ratification_probability
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class DealOdds:
+    """The Level II a negotiator anticipates on one track, for the replicates of a view.
+
+    Attributes:
+        margins: ``(L, n_outcomes)`` ``V_j(x) - theta_j`` of each leader ``j`` at the track.
+        sharpness: ``(L,)`` each leader's ``k_j``.
+        shifts: ``(G, L)`` the distinct threshold shifts this week (a handful).
+        group: ``(R,)`` each replicate's row of ``shifts``.
+        cache: Expected-utility tables already built (owned by the model: one batch).
+    """
+
+    margins: FloatArray
+    sharpness: FloatArray
+    shifts: FloatArray
+    group: IntArray
+    cache: dict[tuple[object, ...], tuple[FloatArray, IntArray]] = field(
+        default_factory=dict, compare=False
+    )
+
+    def probability(self, outcomes: IntArray, shift: FloatArray) -> FloatArray:
+        """``P_deal`` of ``outcomes`` under one vector of threshold shifts ``(L,)``."""
+        p = np.ones(outcomes.size)
+        for j in range(self.margins.shape[0]):  # the two leaders at the track
+            p *= ratification_probability(
+                self.margins[j, outcomes] - shift[j], float(self.sharpness[j])
+            )
+        return p
+
+
+def expected_utility_table(
+    view: TrackView, odds: DealOdds, shift: FloatArray
+) -> tuple[FloatArray, IntArray]:
+    """Feasible outcomes' expected utilities, ascending, and the opponent's favourite per prefix.
+
+    Returns ``(e_ascending, best)``: ``best[m - 1]`` is the outcome the opponent values most among
+    the ``m`` outcomes of highest expected utility to me.
+    """
+    key = (id(view.track), view.me, view.opponent, shift.tobytes())
+    cached = odds.cache.get(key)
+    if cached is not None:
+        return cached
+    feasible = view.track.order_desc[view.me]
+    expected = view.track.utilities[view.me, feasible] * odds.probability(feasible, shift)
+    ranked = feasible[np.argsort(-expected, kind="stable")]
+    opp_u = view.track.utilities[view.opponent, ranked]
+    running_best = np.maximum.accumulate(opp_u)
+    is_new_best = np.r_[True, running_best[1:] > running_best[:-1]]
+    best_pos = np.maximum.accumulate(np.where(is_new_best, np.arange(ranked.size), 0))
+    table = (np.sort(expected), ranked[best_pos])
+    odds.cache[key] = table
+    return table
+
+
+@dataclass(frozen=True)
+class ExpectedUtilityOffer:
+    """Offer policy ``expected_utility``: the concession target applies to ``u_i(x) P_deal(x)``."""
+
+    #: Tells the negotiator to put :class:`DealOdds` in the views it builds.
+    anticipates_ratification: bool = True
+
+    def __call__(self, view: TrackView, target: FloatArray) -> IntArray:
+        """Per replicate, the opponent's favourite among outcomes with ``u * P_deal >= target``."""
+        odds = view.deal_odds
+        if odds is None:
+            return pareto_offer(view, target)
+        tables = [expected_utility_table(view, odds, shift) for shift in odds.shifts]
+        size = tables[0][0].size
+        u_max = max(float(view.track.sorted_desc[view.me, 0]), UTILITY_EPS)
+        if len(tables) == 1:  # the usual case: one threshold for every replicate
+            ascending, best = tables[0]
+            # the curve's share of my best utility, applied to my best expected utility
+            aim = target * (float(ascending[-1]) / u_max)
+            m = np.maximum(size - np.searchsorted(ascending, aim - UTILITY_EPS), 1)
+            offers, top = best[m - 1], best[0]
+        else:
+            aim = target * np.array([e[-1] for e, _ in tables])[odds.group] / u_max
+            # one search for every group: group g's values are e + 2 g (e in [0, 1]), so the
+            # concatenation is sorted and each target lands inside its own group's block
+            shifted = np.concatenate([e + 2.0 * g for g, (e, _) in enumerate(tables)])
+            every = np.concatenate([b for _, b in tables])
+            offset = odds.group * size
+            below = np.searchsorted(shifted, aim + 2.0 * odds.group - UTILITY_EPS) - offset
+            offers, top = every[offset + np.maximum(size - below, 1) - 1], every[offset]
+        # never below my reservation value: then the expected-utility maximiser instead
+        acceptable = view.my_utilities[offers] >= view.reservation - UTILITY_EPS
+        return np.where(acceptable, offers, top)
