@@ -47,6 +47,10 @@ class Plan:
     repeats_small: int = 5  # for runs of 10**4 replicates or fewer
     repeats_large: int = 3
     n_workers_parallel: int = 2
+    morris_trajectories: int = 20  # issue 12: 12 parameters x 20 trajectories x 2,000 replicates
+    morris_replicates: int = 2_000
+    abc_draws: int = 1_000  # issue 12: rejection ABC of 1,000 draws x 200 replicates
+    abc_replicates: int = 200
 
 
 FULL = Plan()
@@ -60,6 +64,10 @@ QUICK = Plan(
     profile_replicates=200,
     repeats_small=2,
     repeats_large=1,
+    morris_trajectories=2,
+    morris_replicates=100,
+    abc_draws=10,
+    abc_replicates=50,
 )
 
 #: Cost counts as linear in a size when ``time = fixed + marginal * size`` fits with this R^2.
@@ -87,7 +95,19 @@ def _find(records: list[Record], **match: Any) -> Record:
 
 
 def evaluate_targets(res: dict[str, Any]) -> list[Record]:
-    """Each target of issue 6 with the measured value and whether it is met."""
+    """Each target (issues 6 and 12) with the measured value and whether it is met."""
+    return [*_issue6_targets(res), *_uncertainty_targets(res)]
+
+
+def _uncertainty_targets(res: dict[str, Any]) -> list[Record]:
+    """Issue 12's targets (CPU seconds on one core), when the run measured them."""
+    return [
+        _target(f"{r['workload']}: CPU s on one core (issue 12)", r["cpu_s"], hi=r["target_s"])
+        for r in res.get("uncertainty", [])
+    ]
+
+
+def _issue6_targets(res: dict[str, Any]) -> list[Record]:
     big = max(r["n"] for r in res["default"])
     default_1 = _find(res["default"], n=big, n_workers=1)
     eight_1 = res["scale_replicates"][-1]
@@ -178,6 +198,14 @@ def run(plan: Plan) -> dict[str, Any]:
     ]
     res["warm_pool"] = [rec for one, many, _ in warm for rec in (one, many)]
     res["parallel"] += [eff for _, _, eff in warm]
+
+    _log("issue 12: Morris screening, rejection ABC")
+    from benchmarks.uncertainty import bench_morris, bench_rejection
+
+    res["uncertainty"] = [
+        bench_morris(plan.morris_trajectories, plan.morris_replicates),
+        bench_rejection(plan.abc_draws, plan.abc_replicates),
+    ]
 
     _log("profiles")
     res["profiles"] = [

@@ -141,3 +141,14 @@ def test_throughput_prints_one_record_per_workload_and_size(
     ]  # fmt: skip
     assert all(r["rate_best"] > 0 for r in rows)
     assert [json.loads(line) for line in out.read_text().splitlines()] == rows
+
+
+def test_uncertainty_benchmarks_report_cpu_time_against_their_targets():
+    from benchmarks.run_all import _uncertainty_targets
+    from benchmarks.uncertainty import bench_morris
+
+    rec = bench_morris(trajectories=2, n_replicates=20)
+    assert rec["n_points"] == 2 * (rec["n_params"] + 1) == 26
+    assert rec["cpu_s"] > 0 and rec["wall_s"] > 0
+    (target,) = _uncertainty_targets({"uncertainty": [rec]})
+    assert target["threshold"] == "< 120.0" and isinstance(target["met"], bool)
