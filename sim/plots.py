@@ -26,9 +26,11 @@ from sim.runs.files import atomic_path
 
 def save_figure(fig: plt.Figure, path: Path, dpi: int = 130) -> Path:
     """Write a figure to a PNG atomically and close it."""
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=dpi, format="png")
-    plt.close(fig)
+    try:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=dpi, format="png")
+    finally:  # a full disk must not leave the figure open
+        plt.close(fig)
     return path
 
 
@@ -56,21 +58,32 @@ def plot_deal_likelihood(summary: pd.DataFrame, path: Path, title: str = "") -> 
 
 def plot_agreement_weeks(outcomes: pd.DataFrame, n_weeks: int, path: Path, title: str = "") -> Path:
     """Distribution of the agreement week per track (share of replicates agreeing each week)."""
-    tracks = list(outcomes["track"].cat.categories)
+    counts, rows = {}, {}
+    for track in outcomes["track"].cat.categories:
+        group = outcomes[outcomes["track"] == track]
+        weeks = group["agreement_week"].dropna().to_numpy(dtype=np.int64)
+        counts[str(track)] = np.bincount(weeks, minlength=n_weeks)[:n_weeks]
+        rows[str(track)] = len(group)
+    return plot_agreement_week_counts(counts, rows, path, title)
+
+
+def plot_agreement_week_counts(
+    week_counts: dict[str, np.ndarray], rows: dict[str, int], path: Path, title: str = ""
+) -> Path:
+    """:func:`plot_agreement_weeks` from agreements per week (``week_counts[track][w]``).
+
+    ``rows[track]`` is the number of replicates of the track (the denominator of the shares).
+    """
+    tracks = list(week_counts)
     fig, axes = plt.subplots(
         len(tracks), 1, figsize=(7, 1.7 * len(tracks) + 0.8), sharex=True, squeeze=False
     )
-    bins = np.arange(n_weeks + 1) - 0.5
     for ax, track in zip(axes[:, 0], tracks, strict=True):
-        rows = outcomes[outcomes["track"] == track]
-        weeks = rows["agreement_week"].dropna().to_numpy(dtype=float)
-        ax.hist(
-            weeks, bins=bins, weights=np.full(weeks.size, 1 / max(len(rows), 1)), color="#55A868"
-        )
+        counts = np.asarray(week_counts[track], dtype=np.float64)
+        n = max(rows[track], 1)
+        ax.bar(np.arange(counts.size), counts / n, width=1.0, color="#55A868")
         ax.set_ylabel("share")
-        ax.set_title(
-            f"{track.replace('_', ' ')}: {weeks.size / max(len(rows), 1):.1%} agree", fontsize=9
-        )
+        ax.set_title(f"{track.replace('_', ' ')}: {counts.sum() / n:.1%} agree", fontsize=9)
     axes[-1, 0].set_xlabel("agreement week (0 = start of talks; horizon = last week)")
     fig.suptitle(title or "When deals are reached", fontsize=11)
     return _save(fig, path)
@@ -137,6 +150,7 @@ def plot_outcomes_over_frontier(
     ks: tuple[float, float] | None = None,
     labels: tuple[str, str] = ("Canada", "United States"),
     title: str = "",
+    weights: np.ndarray | None = None,
 ) -> Path:
     """Agreed outcomes over the outcome space, its Pareto frontier and the bargaining benchmarks.
 
@@ -152,6 +166,8 @@ def plot_outcomes_over_frontier(
         ks: Utility pair of the Kalai–Smorodinsky outcome.
         labels: Party names, in row order of ``u``.
         title: Figure title.
+        weights: How many agreements each row of ``agreed_utilities`` stands for (default one
+            each), so a run of any size draws its distinct agreements once.
 
     Returns:
         ``path``.
@@ -160,6 +176,8 @@ def plot_outcomes_over_frontier(
 
     utilities = np.asarray(u, dtype=np.float64)
     agreed = np.asarray(agreed_utilities, dtype=np.float64).reshape(-1, 2)
+    times = np.ones(agreed.shape[0]) if weights is None else np.asarray(weights, dtype=np.float64)
+    n_agreed = int(times.sum())
     n = utilities.shape[1]
     max_drawn = 20_000
     shown = np.arange(n)
@@ -174,15 +192,23 @@ def plot_outcomes_over_frontier(
     ax.scatter(x, y, s=dot, color="0.7", alpha=0.5, linewidths=0, label=grey_label)
     fx, fy = utilities[0, frontier], utilities[1, frontier]
     ax.plot(fx, fy, color="black", lw=1.2, marker=".", ms=4, label="Pareto frontier")
-    if agreed.shape[0] >= 200:
+    if n_agreed >= 200:
         lo, hi = utilities.min(axis=1), utilities.max(axis=1)
         pad = 0.02 * np.maximum(hi - lo, 1e-9)
         extent = (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
         hb = ax.hexbin(
-            agreed[:, 0], agreed[:, 1], gridsize=40, mincnt=1, cmap="viridis", extent=extent
+            agreed[:, 0],
+            agreed[:, 1],
+            C=times,
+            reduce_C_function=np.sum,
+            gridsize=40,
+            mincnt=1,
+            cmap="viridis",
+            extent=extent,
         )
         fig.colorbar(hb, ax=ax, label="agreements")
-    elif agreed.shape[0] > 0:
+    elif n_agreed > 0:
+        agreed = np.repeat(agreed, times.astype(np.int64), axis=0)  # fewer than 200 rows
         ax.scatter(
             agreed[:, 0], agreed[:, 1], s=30, c="#4C72B0", alpha=0.4, zorder=3, label="agreements"
         )
@@ -203,7 +229,7 @@ def plot_outcomes_over_frontier(
     ax.set_xlabel(f"utility, {labels[0]}")
     ax.set_ylabel(f"utility, {labels[1]}")
     ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
-    ax.set_title(title or f"Agreements over the outcome space ({agreed.shape[0]:,} agreements)")
+    ax.set_title(title or f"Agreements over the outcome space ({n_agreed:,} agreements)")
     return _save(fig, path)
 
 

@@ -1,8 +1,10 @@
 """Simulate a validated run config and write its run directory (used by the CLI and the API).
 
-:func:`simulate_run` does the work in memory and returns a :class:`RunOutcome`;
-:func:`write_run` writes ``outcomes.parquet``, ``summary.json``, the figures and, last but for the
-completion stamp, ``manifest.json`` (seed, RNG scheme, versions, git commit, full config).
+:func:`execute` (the command line) streams the outcomes to disk in constant memory
+(:func:`stream_run`); :func:`simulate_run` (the Python API) does the work in memory and returns a
+:class:`RunOutcome`; :func:`write_run` writes ``outcomes.parquet``, ``summary.json``, the
+figures and, last but for the completion stamp, ``manifest.json`` (seed, RNG scheme, versions,
+git commit, full config).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from sim.config.schema import RunConfig
 from sim.runs.adaptive import AdaptiveReport, simulate_outcomes
 from sim.runs.experiment import Experiment, build_experiment, resolve_workers
 from sim.runs.files import build_manifest, write_json
-from sim.runs.outputs import jsonable, write_outputs
-from sim.runs.schema import MANIFEST_FILE
+from sim.runs.outputs import jsonable, write_figures, write_outputs
+from sim.runs.schema import MANIFEST_FILE, OUTCOMES_FILE, SUMMARY_FILE
+from sim.runs.stream import simulate_streaming, streamed_parquet, summary_header
 
 
 @dataclass(frozen=True)
@@ -86,19 +89,46 @@ def write_run(run: RunOutcome, out_dir: Path, wall_time_s: float | None = None) 
     Returns:
         ``out_dir``.
     """
-    cfg = run.config
     write_outputs(out_dir, run.outcomes, run.experiment.compiled, run.summary)
+    wall = run.simulation_time_s if wall_time_s is None else wall_time_s
+    _write_manifest(out_dir, run.config, run.n_replicates, run.simulation_time_s, wall)
+    return out_dir
+
+
+def _write_manifest(
+    out_dir: Path, cfg: RunConfig, n_replicates: int, simulation_s: float, wall_s: float
+) -> None:
     extra = {
-        "simulation_time_s": round(run.simulation_time_s, 3),
-        "n_replicates": run.n_replicates,
+        "simulation_time_s": round(simulation_s, 3),
+        "n_replicates": n_replicates,
         "batch_size": cfg.batch_size,
         "n_workers": resolve_workers(cfg.n_workers),
-        "replicates_per_second": round(run.n_replicates / max(run.simulation_time_s, 1e-9), 1),
+        "replicates_per_second": round(n_replicates / max(simulation_s, 1e-9), 1),
         "config": jsonable(cfg),
     }
-    wall = run.simulation_time_s if wall_time_s is None else wall_time_s
-    write_json(out_dir / MANIFEST_FILE, build_manifest(cfg.seed, wall, extra))
-    return out_dir
+    write_json(out_dir / MANIFEST_FILE, build_manifest(cfg.seed, wall_s, extra))
+
+
+def stream_run(cfg: RunConfig, out_dir: Path) -> tuple[dict[str, Any], AdaptiveReport | None]:
+    """Simulate a validated config in constant memory and write its run directory.
+
+    The outcomes stream to ``outcomes.parquet`` (:mod:`sim.runs.stream`); the summary and the
+    figures come from the running totals; the manifest is written last.
+
+    Returns:
+        The summary written to ``summary.json`` and the adaptive report (``None`` when off).
+    """
+    started = time.perf_counter()
+    experiment = build_experiment(cfg)
+    with streamed_parquet(out_dir / OUTCOMES_FILE) as stream:
+        streamed = simulate_streaming(experiment, cfg, stream.write)
+    summary = {**summary_header(cfg, streamed), **streamed.totals.summary()}
+    simulation_s = time.perf_counter() - started
+    write_json(out_dir / SUMMARY_FILE, summary)
+    write_figures(out_dir, streamed.totals, summary)
+    wall = time.perf_counter() - started
+    _write_manifest(out_dir, cfg, streamed.n_replicates, simulation_s, wall)
+    return summary, streamed.adaptive
 
 
 def format_likelihoods(likelihoods: pd.DataFrame) -> str:
@@ -136,14 +166,13 @@ def execute(cfg: RunConfig, out_dir: Path) -> dict[str, Any]:
         The summary written to ``summary.json``.
     """
     started = time.perf_counter()
-    run = simulate_run(cfg)
-    write_run(run, out_dir, wall_time_s=time.perf_counter() - started)
+    summary, adaptive = stream_run(cfg, out_dir)
     wall = time.perf_counter() - started
-    print(format_likelihoods(pd.DataFrame(run.summary["deal_likelihood"])))
-    by_horizon = pd.DataFrame(run.summary["deal_likelihood_by_horizon"])
+    print(format_likelihoods(pd.DataFrame(summary["deal_likelihood"])))
+    by_horizon = pd.DataFrame(summary["deal_likelihood_by_horizon"])
     if by_horizon["horizon"].nunique() > 1:
         print(format_by_horizon(by_horizon))
-    if run.adaptive is not None:
-        print(run.adaptive.describe())
-    print(f"{run.n_replicates:,} replicates in {wall:.2f} s -> {out_dir}")
-    return run.summary
+    if adaptive is not None:
+        print(adaptive.describe())
+    print(f"{int(summary['n_replicates']):,} replicates in {wall:.2f} s -> {out_dir}")
+    return summary

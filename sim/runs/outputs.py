@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 import sim.plots as plots
-from sim.analysis.outcomes import cumulative_deals
+from sim.analysis.running import RunningSummary
 from sim.domain.outcome_space import CompiledScenario
 from sim.runs.files import write_json, write_parquet
 from sim.runs.schema import OUTCOMES_FILE, SUMMARY_FILE
@@ -33,24 +33,23 @@ def jsonable(obj: Any) -> Any:
 def write_outputs(
     out_dir: Path, outcomes: pd.DataFrame, compiled: CompiledScenario, summary: dict[str, Any]
 ) -> None:
-    """Write ``outcomes.parquet``, ``summary.json`` and the figures."""
+    """Write ``outcomes.parquet``, ``summary.json`` and the figures (a run held in memory)."""
     write_parquet(out_dir / OUTCOMES_FILE, outcomes)
     write_json(out_dir / SUMMARY_FILE, summary)
-    write_figures(out_dir, outcomes, compiled, summary)
+    write_figures(out_dir, RunningSummary(compiled).add(outcomes), summary)
 
 
-def write_figures(
-    out_dir: Path, outcomes: pd.DataFrame, compiled: CompiledScenario, summary: dict[str, Any]
-) -> None:
-    """The standard figures of a run."""
+def write_figures(out_dir: Path, totals: RunningSummary, summary: dict[str, Any]) -> None:
+    """The standard figures of a run, from its running totals (no outcome table needed)."""
+    compiled = totals.compiled
     start = compiled.scenario.start_date.isoformat()
     plots.plot_deal_likelihood(
         pd.DataFrame(summary["deal_likelihood"]), out_dir / "deal_likelihood.png"
     )
-    plots.plot_agreement_weeks(outcomes, compiled.n_weeks, out_dir / "agreement_weeks.png")
-    plots.plot_deals_over_time(
-        cumulative_deals(outcomes, compiled.n_weeks), out_dir / "deals_over_time.png", start
-    )
+    week_counts = {t.name: totals.tracks[t.name].week_counts for t in compiled.tracks}
+    rows = {t.name: totals.tracks[t.name].n for t in compiled.tracks}
+    plots.plot_agreement_week_counts(week_counts, rows, out_dir / "agreement_weeks.png")
+    plots.plot_deals_over_time(totals.cumulative_deals(), out_dir / "deals_over_time.png", start)
     shares = pd.DataFrame(summary["option_shares"])
     plots.plot_final_tariffs(shares, out_dir / "final_tariffs.png")
     granted = pd.DataFrame(summary["concessions_granted"])
@@ -58,15 +57,17 @@ def write_figures(
         plots.plot_concessions(granted, out_dir / "concessions.png")
     names = [p.display_name or p.name for p in compiled.scenario.parties]
     for eff, track in zip(summary["efficiency"], compiled.tracks, strict=True):
-        agreed = outcomes[(outcomes["track"] == track.name) & outcomes["agreed"]]["outcome"]
+        counts = totals.agreed_outcome_counts(track.name)
+        seen = np.flatnonzero(counts)
         utilities = track.utilities[list(track.parties)]
         labels = tuple(names[p] for p in track.parties)
         plots.plot_outcomes_over_frontier(
             utilities,
-            utilities[:, agreed.to_numpy(dtype=np.int64)].T,
+            utilities[:, seen].T,
             out_dir / f"frontier_{track.name}.png",
             nash=eff["nash_utilities"],
             ks=eff["ks_utilities"],
             labels=(labels[0], labels[1]),
             title=f"{track.name.replace('_', ' ')}: agreements over the Pareto frontier",
+            weights=counts[seen],
         )
