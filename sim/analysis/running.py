@@ -48,17 +48,26 @@ class _TrackTotals:
         self.outcome_counts = np.zeros(n_outcomes, dtype=np.int64)  # agreed rows by outcome
         self.sums = dict.fromkeys((*POLITICS_COLUMNS, "escalations", "failed"), 0)
 
-    def add(self, rows: pd.DataFrame) -> None:
-        self.n += len(rows)
-        agreed = rows["agreed"].to_numpy(dtype=bool)
+    def add(self, rows: pd.DataFrame, mask: npt.NDArray[np.bool_]) -> None:
+        """Fold in the rows of ``rows`` selected by ``mask`` (this track's rows)."""
+        self.n += int(mask.sum())
+        agreed = rows["agreed"].to_numpy(dtype=bool)[mask]
         self.agreed += int(agreed.sum())
-        weeks = rows["agreement_week"].dropna().to_numpy(dtype=np.int64)
+        week = rows["agreement_week"].to_numpy(dtype=np.float64, na_value=np.nan)[mask]
+        weeks = week[~np.isnan(week)].astype(np.int64)
         self.week_counts += np.bincount(weeks, minlength=self.week_counts.size)
-        outcomes = rows["outcome"].to_numpy(dtype=np.int64)[agreed]
+        outcomes = rows["outcome"].to_numpy(dtype=np.int64)[mask][agreed]
         self.outcome_counts += np.bincount(outcomes, minlength=self.outcome_counts.size)
         for name in (*POLITICS_COLUMNS, "escalations"):
-            self.sums[name] += int(rows[name].to_numpy(dtype=np.int64).sum())
-        self.sums["failed"] += int((rows["ratification_failures"].to_numpy() > 0).sum())
+            self.sums[name] += int(rows[name].to_numpy(dtype=np.int64)[mask].sum())
+        self.sums["failed"] += int((rows["ratification_failures"].to_numpy()[mask] > 0).sum())
+
+
+def _first_per_replicate(replicate: IntArray, present: npt.NDArray[np.bool_]) -> IntArray:
+    """The first ``present`` row of each replicate that has one (rows sorted by replicate)."""
+    rows = np.flatnonzero(present)
+    _, first = np.unique(replicate[rows], return_index=True)  # sorted rows: first is the lowest
+    return rows[first]
 
 
 class RunningSummary:
@@ -85,31 +94,52 @@ class RunningSummary:
         """Fold one batch of whole replicates into the totals (returns ``self``)."""
         if outcomes.empty:
             return self
-        for name, rows in outcomes.groupby("track", observed=True, sort=False):
-            self.tracks[str(name)].add(rows)
-        per_replicate = outcomes.groupby("replicate", sort=True)
-        self.n_replicates += per_replicate.ngroups
-        every = per_replicate["agreed"].all().to_numpy(dtype=bool)
-        last = per_replicate["agreement_week"].max().to_numpy()[every].astype(np.int64)
-        self.all_week_counts += np.bincount(last, minlength=self.all_week_counts.size)
-        ends = per_replicate["talks_end"].first().astype(str)
-        self.talks_end_order.update(dict.fromkeys(ends.unique()))
-        self.talks_end.update(ends.value_counts().to_dict())
-        self._add_issues(outcomes, per_replicate.ngroups)
+        replicate = outcomes["replicate"].to_numpy(dtype=np.int64)
+        if (np.diff(replicate) < 0).any():  # the engine's order; any other table is sorted first
+            outcomes = outcomes.iloc[np.argsort(replicate, kind="stable")]
+            replicate = outcomes["replicate"].to_numpy(dtype=np.int64)
+        track = outcomes["track"]
+        codes = track.cat.codes.to_numpy()
+        for code, name in enumerate(track.cat.categories):
+            if str(name) in self.tracks:
+                self.tracks[str(name)].add(outcomes, codes == code)
+        starts = np.flatnonzero(np.r_[True, replicate[1:] != replicate[:-1]])
+        self.n_replicates += starts.size
+        self._add_replicates(outcomes, starts)
+        self._add_issues(outcomes, replicate, starts)
         return self
 
-    def _add_issues(self, outcomes: pd.DataFrame, n_replicates: int) -> None:
+    def _add_replicates(self, outcomes: pd.DataFrame, starts: IntArray) -> None:
+        """Per replicate: whether every track closed, the week the last one did, how talks ended."""
+        every = np.logical_and.reduceat(outcomes["agreed"].to_numpy(dtype=bool), starts)
+        week = outcomes["agreement_week"].to_numpy(dtype=np.float64, na_value=-1.0)
+        last = np.maximum.reduceat(week, starts)[every].astype(np.int64)
+        self.all_week_counts += np.bincount(last, minlength=self.all_week_counts.size)
+        ends = outcomes["talks_end"]
+        end_codes = ends.cat.codes.to_numpy()[starts]
+        seen, first = np.unique(end_codes, return_index=True)
+        labels = [str(ends.cat.categories[c]) for c in seen[np.argsort(first)]]
+        self.talks_end_order.update(dict.fromkeys(labels))
+        values, times = np.unique(end_codes, return_counts=True)
+        for c, t in zip(values.tolist(), times.tolist(), strict=True):
+            self.talks_end[str(ends.cat.categories[c])] += t
+
+    def _add_issues(self, outcomes: pd.DataFrame, replicate: IntArray, starts: IntArray) -> None:
+        """Per replicate and issue: the option it ended at (first track carrying it), its rate."""
         for name, issue in self.compiled.scenario.issues.items():
-            col = f"option_{name}"
-            final = outcomes.dropna(subset=[col]).groupby("replicate")[col]
-            counts = final.first().astype(str).value_counts()
-            self.options[name].update(counts.to_dict())
-            self.options[name][issue.status_quo] += n_replicates - int(counts.sum())
+            option = outcomes[f"option_{name}"]
+            codes = option.cat.codes.to_numpy()
+            picked = _first_per_replicate(replicate, codes >= 0)
+            values, times = np.unique(codes[picked], return_counts=True)
+            for c, t in zip(values.tolist(), times.tolist(), strict=True):
+                self.options[name][str(option.cat.categories[c])] += t
+            self.options[name][issue.status_quo] += starts.size - picked.size
             col = f"rate_{name}"
             if col in outcomes:
-                rates = outcomes.dropna(subset=[col]).groupby("replicate")[col].first()
-                values, times = np.unique(rates.to_numpy(dtype=np.float64), return_counts=True)
-                tally = zip(values.tolist(), times.tolist(), strict=True)
+                rate = outcomes[col].to_numpy(dtype=np.float64)
+                picked = _first_per_replicate(replicate, ~np.isnan(rate))
+                values, counts = np.unique(rate[picked], return_counts=True)
+                tally = zip(values.tolist(), counts.tolist(), strict=True)
                 self.rate_values[name].update(dict(tally))
 
     # ---- the summary tables ------------------------------------------------------------------
