@@ -10,6 +10,7 @@ git commit, full config).
 from __future__ import annotations
 
 import math
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from sim.config.schema import RunConfig
 from sim.runs.adaptive import AdaptiveReport, simulate_outcomes
 from sim.runs.experiment import Experiment, build_experiment, resolve_workers
 from sim.runs.files import build_manifest, write_json
+from sim.runs.limits import check_run
 from sim.runs.outputs import jsonable, write_figures, write_outputs
 from sim.runs.schema import MANIFEST_FILE, OUTCOMES_FILE, SUMMARY_FILE
 from sim.runs.stream import simulate_streaming, streamed_parquet, summary_header
@@ -62,6 +64,7 @@ def simulate_run(cfg: RunConfig) -> RunOutcome:
     Returns:
         The outcome table and its summary.
     """
+    _announce(check_run(cfg, in_memory=True))
     started = time.perf_counter()
     experiment = build_experiment(cfg)
     outcomes, adaptive = simulate_outcomes(experiment, cfg)
@@ -76,6 +79,11 @@ def simulate_run(cfg: RunConfig) -> RunOutcome:
     summary = {**header, **summarise(outcomes, experiment.compiled)}
     elapsed = time.perf_counter() - started
     return RunOutcome(cfg, experiment, outcomes, summary, adaptive, elapsed)
+
+
+def _announce(notice: str | None) -> None:
+    if notice is not None:
+        print(notice, file=sys.stderr)
 
 
 def write_run(run: RunOutcome, out_dir: Path, wall_time_s: float | None = None) -> Path:
@@ -118,6 +126,7 @@ def stream_run(cfg: RunConfig, out_dir: Path) -> tuple[dict[str, Any], AdaptiveR
     Returns:
         The summary written to ``summary.json`` and the adaptive report (``None`` when off).
     """
+    _announce(check_run(cfg))
     started = time.perf_counter()
     experiment = build_experiment(cfg)
     with streamed_parquet(out_dir / OUTCOMES_FILE) as stream:

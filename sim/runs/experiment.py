@@ -10,7 +10,6 @@ import collections
 import contextlib
 import math
 import multiprocessing as mp
-import os
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,6 +27,7 @@ from sim.domain.outcome_space import CompiledScenario, compile_scenario
 from sim.domain.politics import CompiledPolitics, compile_politics
 from sim.domain.scenario import ProtocolSpec
 from sim.engine.model import NegotiationModel
+from sim.runs.limits import effective_workers
 from sim.runs.schema import outcomes_frame
 
 IntArray = npt.NDArray[np.int64]
@@ -97,10 +97,8 @@ def plan_batches(
 
 
 def resolve_workers(n_workers: int) -> int:
-    """``0`` means one worker per available core."""
-    if n_workers > 0:
-        return n_workers
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """``0`` means one worker per usable core; more than the usable cores are capped to them."""
+    return effective_workers(n_workers)
 
 
 _WORKER_EXPERIMENT: Experiment | None = None
