@@ -20,6 +20,7 @@ from typing import Any, NoReturn, Protocol
 import pandas as pd
 
 from sim.runs.aggregate import COMPLETE, JobRecord, swept_parameters
+from sim.runs.faults import describe
 
 #: Exit statuses: done; done, but some jobs failed or are missing; nothing usable to work on.
 EXIT_OK, EXIT_INCOMPLETE, EXIT_ERROR = 0, 1, 2
@@ -50,8 +51,8 @@ def command(
 ) -> Callable[[Callable[[argparse.Namespace], int]], Main]:
     """Make a script's ``main(argv=None) -> int`` from ``body(args) -> int``.
 
-    ``main`` parses ``argv`` with ``parser`` and runs ``body``; a :class:`Failure` raised in it
-    becomes ``error: ...`` on stderr and exit status 2.
+    ``main`` parses ``argv`` with ``parser`` and runs ``body``; a :class:`Failure` or an
+    ``OSError`` raised in it becomes ``error: ...`` (one line) on stderr and exit status 2.
     """
 
     def decorate(body: Callable[[argparse.Namespace], int]) -> Main:
@@ -62,6 +63,9 @@ def command(
                 return body(args)
             except Failure as exc:
                 print(f"error: {exc}", file=sys.stderr)
+                return EXIT_ERROR
+            except OSError as exc:  # writing the outputs: a full disk, a read-only folder
+                print(f"error: {describe(exc)}", file=sys.stderr)
                 return EXIT_ERROR
 
         return main

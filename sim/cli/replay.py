@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.runs.faults import describe
 from sim.runs.files import read_json
 from sim.runs.jobs import config_hash
 from sim.runs.replay import ReplayError, describe_outcome, load_run_config, replay, write_replay
@@ -32,7 +33,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"replay error: {exc}", file=sys.stderr)
         return 2
     out_dir = args.out or args.run_dir / f"replay_{args.replicate}"
-    write_replay(result, out_dir)
+    try:
+        write_replay(result, out_dir)
+    except OSError as exc:  # a read-only, full or vanished folder, or a file in its place
+        print(f"error: {describe(exc)}", file=sys.stderr)
+        return 1
     n_offers = int((result.trace["event"] == "offer").sum()) if len(result.trace) else 0
     print(f"replicate {args.replicate}: {n_offers} offers, {len(result.trace)} events -> {out_dir}")
     print("\n".join(describe_outcome(result.outcome)))

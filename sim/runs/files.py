@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from sim.engine.streams import RNG_SCHEME
+from sim.runs.faults import naming
 
 #: Packages whose versions every manifest records.
 TRACKED_PACKAGES = (
@@ -39,16 +40,23 @@ TRACKED_PACKAGES = (
 
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path next to ``path``; rename it onto ``path`` if the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    """Yield a temporary path next to ``path``; rename it onto ``path`` if the block succeeds.
+
+    An ``OSError`` (a full disk, a vanished folder) names ``path`` (:func:`sim.runs.faults.naming`);
+    the temporary file is removed either way.
+    """
+    with naming(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
     tmp = Path(tmp_name)
     try:
-        yield tmp
-        os.replace(tmp, path)
+        with naming(path, tmp):
+            yield tmp
+            os.replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a vanished folder took it already
+            tmp.unlink(missing_ok=True)
 
 
 def write_json(path: Path, data: Any) -> None:

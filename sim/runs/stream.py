@@ -30,6 +30,7 @@ from sim.analysis.running import RunningSummary
 from sim.config.schema import RunConfig
 from sim.runs.adaptive import AdaptiveReport, adaptive_rounds
 from sim.runs.experiment import Experiment, iter_batch_columns
+from sim.runs.faults import naming
 from sim.runs.schema import outcomes_frame
 
 #: Rows per Parquet row group: large enough that a 10^7-replicate file has a few hundred row
@@ -71,6 +72,11 @@ class ParquetStream:
         self._buffer, self._buffered = [], 0
         self._writer.write_table(table, row_group_size=table.num_rows)
 
+    @property
+    def is_empty(self) -> bool:
+        """Whether no frame was written."""
+        return self._schema is None
+
     def close(self) -> None:
         """Write what is buffered and the file's footer."""
         self._flush()
@@ -93,22 +99,25 @@ def streamed_parquet(path: Path) -> Iterator[ParquetStream]:
 
     On any failure the temporary file is removed and ``path`` is left as it was.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    with naming(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
     tmp = Path(tmp_name)
     stream = ParquetStream(tmp)
     try:
-        yield stream
-        stream.close()
-        if stream._schema is None:  # nothing written: an empty table is still a table
-            raise ValueError("no outcomes to write")
-        os.replace(tmp, path)
+        with naming(path, tmp):
+            yield stream
+            stream.close()
+            if stream.is_empty:  # nothing written: not a table
+                raise ValueError("no outcomes to write")
+            os.replace(tmp, path)
     except BaseException:
         stream.discard()
         raise
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a vanished folder took it already
+            tmp.unlink(missing_ok=True)
 
 
 @dataclass
