@@ -9,6 +9,7 @@ git commit, full config).
 
 from __future__ import annotations
 
+import errno
 import math
 import sys
 import time
@@ -22,6 +23,7 @@ from sim.analysis.summary import summarise
 from sim.config.schema import RunConfig
 from sim.runs.adaptive import AdaptiveReport, simulate_outcomes
 from sim.runs.experiment import Experiment, build_experiment, resolve_workers
+from sim.runs.faults import naming
 from sim.runs.files import build_manifest, write_json
 from sim.runs.limits import check_run
 from sim.runs.outputs import jsonable, write_figures, write_outputs
@@ -128,16 +130,38 @@ def stream_run(cfg: RunConfig, out_dir: Path) -> tuple[dict[str, Any], AdaptiveR
     """
     _announce(check_run(cfg))
     started = time.perf_counter()
+    with naming(out_dir):
+        out_dir.mkdir(parents=True, exist_ok=True)
+    identity = _folder_identity(out_dir)
     experiment = build_experiment(cfg)
     with streamed_parquet(out_dir / OUTCOMES_FILE) as stream:
         streamed = simulate_streaming(experiment, cfg, stream.write)
     summary = {**summary_header(cfg, streamed), **streamed.totals.summary()}
     simulation_s = time.perf_counter() - started
+    _require_folder(out_dir, identity)
     write_json(out_dir / SUMMARY_FILE, summary)
     write_figures(out_dir, streamed.totals, summary)
     wall = time.perf_counter() - started
+    _require_folder(out_dir, identity)
     _write_manifest(out_dir, cfg, streamed.n_replicates, simulation_s, wall)
     return summary, streamed.adaptive
+
+
+def _folder_identity(out_dir: Path) -> tuple[int, int]:
+    """The run folder's device and inode, to notice it vanished (or was replaced) mid-run."""
+    try:
+        st = out_dir.stat()
+    except FileNotFoundError:
+        return (-1, -1)
+    return (st.st_dev, st.st_ino)
+
+
+def _require_folder(out_dir: Path, identity: tuple[int, int]) -> None:
+    """Stop if the run folder vanished mid-run: writing on would re-create it, half-full."""
+    if _folder_identity(out_dir) != identity:
+        raise FileNotFoundError(
+            errno.ENOENT, "the run folder vanished while the run wrote it", str(out_dir)
+        )
 
 
 def format_likelihoods(likelihoods: pd.DataFrame) -> str:
