@@ -19,7 +19,7 @@ done; exit 1
 endef
 
 # Everything the package, its tests and the dashboard need from PyPI (versions pinned in the lock).
-EXTRAS := dev,dashboard,browser
+EXTRAS := dev,dashboard,browser,uncertainty
 FRONTEND_STAMP := $(VENV)/.frontend
 BROWSER_STAMP := $(VENV)/.browser
 

@@ -80,6 +80,35 @@ def _throughput(res: dict[str, Any]) -> list[str]:
     ]
 
 
+def _reference(res: dict[str, Any]) -> list[str]:
+    """Workload 2 against the plain-numpy reference (benchmarks/numpy_reference.py)."""
+    ref = res.get("numpy_reference")
+    if ref is None:
+        return []
+    same = (
+        "identical outcomes"
+        if ref["identical"]
+        else "**outcomes differ**: " + "; ".join(ref["differences"])
+    )
+    return [
+        "### Engine against a plain-numpy reference (workload 2, 1 core, taking turns)",
+        "",
+        *table(
+            [ref],
+            [
+                col("replicates", "n"),
+                col("repeats", "repeats"),
+                col("engine best /s", "engine_rate_best"),
+                col("reference best /s", "reference_rate_best"),
+                col("ratio (best)", "ratio_best", 2),
+                col("ratio (median)", "ratio_median", 2),
+            ],
+        ),
+        f"Both programs on the same {ref['n']:,} replicates: {same}.",
+        "",
+    ]
+
+
 def _scaling(res: dict[str, Any]) -> list[str]:
     reps, rnd, out = res["scale_replicates"], res["scale_rounds"], res["scale_outcomes"]
     lines = ["### Scaling: replicates (workload 2, 1 worker)", ""]
@@ -214,7 +243,7 @@ def render_markdown(res: dict[str, Any]) -> str:
         "(`/proc/stat` minus our own processes); the machine is shared, so read rates with it.",
         "",
     ]
-    lines += _throughput(res) + _scaling(res) + _resources(res)
+    lines += _throughput(res) + _reference(res) + _scaling(res) + _resources(res)
     lines += ["### Targets (issue 6)", ""]
     lines += table(
         res["targets"],

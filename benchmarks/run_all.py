@@ -20,6 +20,7 @@ from benchmarks.common import OUT_DIR, Record, machine_info
 from benchmarks.default_scenario import bench_default, bench_pool_startup, default_experiment
 from benchmarks.eight_issue import bench_eight_issue, eight_issue_experiment
 from benchmarks.memory import peak_memory
+from benchmarks.numpy_reference import bench_reference
 from benchmarks.parallel import bench_warm_pool, parallel_efficiency
 from benchmarks.profiling import profile_run
 from benchmarks.report import render_markdown
@@ -101,6 +102,11 @@ def evaluate_targets(res: dict[str, Any]) -> list[Record]:
         _target("workload 2: negotiations/s on one core", eight_1["rate_best"], lo=20_000),
         _target("default scenario: replicates/s on one core", default_1["rate_best"], lo=5_000),
         _target(
+            "workload 2: engine / plain-numpy reference (identical outcomes)",
+            res["numpy_reference"]["ratio_best"] if res["numpy_reference"]["identical"] else 0.0,
+            lo=0.5,
+        ),
+        _target(
             "linear in replicates: R^2 of time = a + b * replicates",
             fit_r2(res["scale_replicates"], "n"),
             lo=LINEAR_R2,
@@ -142,6 +148,10 @@ def run(plan: Plan) -> dict[str, Any]:
     res["scale_replicates"] = scale_replicates(plan.replicate_sizes, plan.repeats_large)
     n_big = plan.replicate_sizes[-1]
     res["eight_issue_parallel"] = bench_eight_issue(n_big, par, plan.repeats_large, setup8)
+    _log("workload 2 against the plain-numpy reference (side by side)")
+    res["numpy_reference"] = bench_reference(n_big, plan.repeats_large, setup8)
+    if not res["numpy_reference"]["identical"]:
+        _log(f"reference differs from the engine: {res['numpy_reference']['differences']}")
     _log("workload 3: rounds")
     res["scale_rounds"] = scale_rounds(
         plan.round_weeks, plan.scaling_replicates, plan.repeats_large

@@ -128,8 +128,8 @@ def synthetic_experiment(
         issues=issues,
         tracks=(Track("package", tuple(names), ("canada", "united_states")),),
         negotiators=(
-            NegotiatorSpec("ca", "CA", "canada", ("package",)),
-            NegotiatorSpec("us", "US", "united_states", ("package",)),
+            NegotiatorSpec("ca", "CA", "canada", ("package",), 0.0),
+            NegotiatorSpec("us", "US", "united_states", ("package",), 0.0),
         ),
     )
     compiled = compile_scenario(scenario)

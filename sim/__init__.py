@@ -7,6 +7,8 @@ The Python API (:mod:`sim.api`), imported on first use so that ``import sim`` st
     r = sim.simulate(overrides=["scenario.linkage=false"], n_replicates=2000, seed=7)
     r.likelihoods
     table = sim.sweep({"scenario.linkage": [True, False], "seed": [1, 2]}, n_replicates=1000)
+    sim.explore("morris", size=10)            # sensitivity over the priors (docs/uncertainty.md)
+    sim.calibrate("pre_start", n_draws=1000)  # ABC on the record before 10 Oct 2025
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ __all__ = [
     "ConfigError",
     "SimulationResult",
     "__version__",
+    "calibrate",
+    "explore",
     "genius_overrides",
     "scenario_from_genius",
     "simulate",
@@ -48,7 +52,13 @@ _LAZY = {
 }
 
 
+# Callable modules (``python -m sim.explore`` and ``sim.explore(...)`` are the same name).
+_CALLABLE_MODULES = {"explore": "sim.explore", "calibrate": "sim.calibrate"}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _CALLABLE_MODULES:
+        return importlib.import_module(_CALLABLE_MODULES[name])
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -58,4 +68,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+    return sorted({*globals(), *_LAZY, *_CALLABLE_MODULES})

@@ -16,6 +16,7 @@ from benchmarks.common import machine_info
 from benchmarks.default_scenario import bench_default, default_experiment
 from benchmarks.eight_issue import bench_eight_issue, eight_issue_experiment
 from benchmarks.memory import peak_memory
+from benchmarks.numpy_reference import bench_reference
 from benchmarks.parallel import bench_warm_pool, parallel_efficiency
 from benchmarks.profiling import profile_run
 from benchmarks.report import render_markdown
@@ -48,6 +49,7 @@ def tiny() -> dict[str, Any]:
     res["scale_replicates"] = scale_replicates((40, 80), repeats=1)
     res["eight_issue_parallel"] = {**res["scale_replicates"][-1], "n_workers": 2}  # no 2nd pool
     res["pool_startup"] = {**res["default"][0], "n_workers": 2}
+    res["numpy_reference"] = bench_reference(80, 1, setup8)
     res["scale_rounds"] = scale_rounds((4, 8), n_replicates=40, repeats=1)
     res["scale_outcomes"] = scale_outcomes((2, 3), n_replicates=40, repeats=1)
     res["memory"] = [peak_memory("eight_issue", 50)]
@@ -122,9 +124,10 @@ def test_profile_and_report(tiny: dict[str, Any]) -> None:
     prof = tiny["profiles"][0]
     assert prof["total_s"] > 0
     assert 0 < prof["cumulative_share"]["engine/model.py:step"] <= 1.0
-    assert len(tiny["targets"]) == 8 and all(isinstance(t["met"], bool) for t in tiny["targets"])
+    assert len(tiny["targets"]) == 9 and all(isinstance(t["met"], bool) for t in tiny["targets"])
     md = render_markdown(tiny)
     assert "### Targets (issue 6)" in md and "| workload |" in md
+    assert "plain-numpy reference" in md and "identical outcomes" in md
 
 
 def test_throughput_prints_one_record_per_workload_and_size(

@@ -18,7 +18,7 @@ along different arithmetic paths (``0.1 * 0.6`` against ``0.2 * 0.3``) resolve t
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Literal, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -181,12 +181,18 @@ def nash_point(u: npt.ArrayLike, d: npt.ArrayLike, weight: float = 0.5) -> int |
     return int(rational[_first_near_max(terms.sum(axis=0), np.abs(terms).sum(axis=0))])
 
 
-def kalai_smorodinsky_point(u: npt.ArrayLike, d: npt.ArrayLike) -> int | None:
+def kalai_smorodinsky_point(
+    u: npt.ArrayLike, d: npt.ArrayLike, ideal: Literal["rational", "all"] = "rational"
+) -> int | None:
     """The Kalai–Smorodinsky outcome over pure outcomes.
 
     Args:
         u: ``(2, n)`` utilities of every outcome for both parties.
         d: ``(2,)`` disagreement point.
+        ideal: Where each party's ideal utility is taken: ``"rational"`` (default, Kalai and
+            Smorodinsky's definition) over the individually rational outcomes; ``"all"`` over
+            every outcome, as NegMAS's ``ks_points`` does (its utility range), which differs when
+            a party's best outcome is unacceptable to the other.
 
     Returns:
         Index of the individually rational outcome whose smaller normalised gain is largest, or
@@ -209,12 +215,15 @@ def kalai_smorodinsky_point(u: npt.ArrayLike, d: npt.ArrayLike) -> int | None:
         Kalai, E., and Smorodinsky, M. (1975). Other solutions to Nash's bargaining problem.
         Econometrica 43(3), 513-518.
     """
+    if ideal not in ("rational", "all"):
+        raise ValueError(f"ideal must be 'rational' or 'all', got {ideal!r}")
     arr, point = _as_utilities(u), _as_point(d)
     rational = _individually_rational(arr, point)
     if rational.size == 0:
         return None
     gains = arr[:, rational] - point[:, None]
-    ideal_gain = gains.max(axis=1, keepdims=True)
+    space = gains if ideal == "rational" else arr - point[:, None]
+    ideal_gain = space.max(axis=1, keepdims=True)
     normalised = np.divide(gains, ideal_gain, out=np.ones_like(gains), where=ideal_gain > 0.0)
     tied = np.flatnonzero(_near_max(normalised.min(axis=0), 1.0))
     best = tied[_first_near_max(normalised[:, tied].sum(axis=0), 2.0)]
@@ -232,11 +241,37 @@ def max_welfare_point(u: npt.ArrayLike) -> int:
 
     Notes:
         Utilitarian welfare ``W(o) = u_0(o) + u_1(o)`` adds utilities on each party's own
-        [0, 1] scale; it ignores the disagreement point, so it can pick an outcome one party
-        would veto.
+        [0, 1] scale; it ignores the disagreement point (as NegMAS's ``max_welfare_points``
+        does), so it can pick an outcome one party would veto. :func:`rational_max_welfare_point`
+        is the variant that respects it.
     """
     arr = _as_utilities(u)
     return _first_near_max(arr.sum(axis=0), np.abs(arr).sum(axis=0))
+
+
+def rational_max_welfare_point(u: npt.ArrayLike, d: npt.ArrayLike) -> int | None:
+    """The utilitarian outcome among the individually rational ones (``u >= d`` for both).
+
+    Args:
+        u: ``(2, n)`` utilities of every outcome for both parties.
+        d: ``(2,)`` disagreement point.
+
+    Returns:
+        Index of the individually rational outcome maximising ``u_0 + u_1`` (equivalently the
+        summed gains over ``d``), lowest index on ties; None if no outcome is individually
+        rational.
+
+    Notes:
+        A deal neither party would veto: ``argmax_{o : u(o) >= d} u_0(o) + u_1(o)``. It is
+        Pareto-efficient within the rational set, and equals :func:`max_welfare_point` whenever
+        the unrestricted maximum is itself rational.
+    """
+    arr, point = _as_utilities(u), _as_point(d)
+    rational = _individually_rational(arr, point)
+    if rational.size == 0:
+        return None
+    sub = arr[:, rational]
+    return int(rational[_first_near_max(sub.sum(axis=0), np.abs(sub).sum(axis=0))])
 
 
 def _check_points(points: npt.ArrayLike) -> FloatArray:

@@ -7,12 +7,16 @@ complete run, never into another sweep's folder, unless ``overwrite=true``.
 :class:`SweepCallback` brackets every multirun: before any job starts it records the sweep's
 expected jobs in ``<sweep dir>/jobs.json`` (so jobs that never ran can be named later), and after
 the last job it aggregates the sweep directory into ``aggregate.parquet`` and ``aggregate.csv``
-(:mod:`sim.aggregate`) and prints which jobs failed or are missing. Both hooks run on the machine
+(:mod:`sim.aggregate`), prints which jobs failed or are missing, and writes the long table, the
+sweep's figure and its ``report.html`` (:mod:`sim.runs.sweep_outputs`). Before that,
+:class:`RunDirectoryCallback` composes and validates every sweep point, so a bad swept value
+stops the sweep before its first job and before any folder exists. Both hooks run on the machine
 that launched the sweep, whatever the launcher. Single runs are left alone.
 """
 
 from __future__ import annotations
 
+import copy
 import itertools
 import logging
 import sys
@@ -70,14 +74,107 @@ def expected_jobs(config: DictConfig) -> list[list[str]] | None:
     params = OmegaConf.select(sweeper, "params") or {}
     arguments = [f"{k}={v}" for k, v in params.items()]
     arguments += [str(o) for o in config.hydra.overrides.task]
-    choices = []
+    choices: dict[str, list[str]] = {}  # a key given twice: the last wins, in its first place
     for override in OverridesParser.create().parse_overrides(arguments):
         key = override.get_key_element()
         if override.is_sweep_override():
-            choices.append([f"{key}={v}" for v in override.sweep_string_iterator()])
+            choices[key] = [f"{key}={v}" for v in override.sweep_string_iterator()]
         else:
-            choices.append([f"{key}={override.get_value_element_as_str()}"])
-    return [list(job) for job in itertools.product(*choices)]
+            choices[key] = [_rendered(override)]
+    return [list(job) for job in itertools.product(*choices.values())]
+
+
+class SweepPointInvalid(BaseException):
+    """A sweep point's config is invalid; the message is the one-line config error.
+
+    Raised before the first job starts and before anything is written, so a rejected sweep
+    leaves no folder. A ``BaseException`` for the reason :class:`RunRefused` is one.
+    """
+
+
+def _rendered(override: Any) -> str:
+    """An override as :func:`expected_jobs` writes it (``key=value``)."""
+    return f"{override.get_key_element()}={override.get_value_element_as_str()}"
+
+
+def _fast_job_config(base: DictConfig, overrides: list[Any]) -> Any:
+    """The job's run config from ``base`` with value overrides set in place (then undone).
+
+    Returns ``None`` when an override is not a plain value of an existing key (a config group,
+    ``+``/``~``): those need Hydra's full composition.
+    """
+    for override in overrides:
+        key = override.get_key_element()
+        node = OmegaConf.select(base, key, default=_ABSENT)
+        if (
+            override.is_add()
+            or override.is_delete()
+            or node is _ABSENT
+            or OmegaConf.is_config(node)
+        ):
+            return None
+    undo: list[tuple[str, Any]] = []
+    try:
+        for override in overrides:
+            key = override.get_key_element()
+            old = OmegaConf.select(base, key)
+            OmegaConf.update(base, key, override.value(), merge=False)  # typed: checks the value
+            undo.append((key, old))
+        return OmegaConf.to_object(base)
+    finally:
+        for key, old in reversed(undo):
+            OmegaConf.update(base, key, old, merge=False)
+
+
+_ABSENT = object()
+
+
+def validate_sweep_points(config: DictConfig, jobs: list[list[str]] | None) -> None:
+    """Compose and validate every job of the sweep before any runs; raise on the first bad one.
+
+    A job that only changes values of existing keys is checked on one copy of the sweep's
+    config (the schema types every value, as composition would); one that picks a config group
+    or adds or deletes keys is composed by Hydra as its job will be.
+
+    Raises:
+        SweepPointInvalid: naming the job, its overrides and the one-line error.
+    """
+    if not jobs:
+        return
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.errors import HydraException
+    from omegaconf import open_dict
+    from omegaconf.errors import OmegaConfBaseException
+
+    from sim.cli.compose import one_line_error
+    from sim.config.errors import ConfigError
+    from sim.config.genius import resolve_genius
+    from sim.config.validation import validate_run
+
+    loader = GlobalHydra.instance().config_loader()
+    parser = OverridesParser.create()
+    task = parser.parse_overrides([str(o) for o in config.hydra.overrides.task])
+    applied = {_rendered(o) for o in task if not o.is_sweep_override()}  # in the config already
+    base = copy.deepcopy(config)
+    with open_dict(base):
+        del base["hydra"]
+    for num, overrides in enumerate(jobs):
+        where = f"job {num} [{' '.join(overrides)}]"
+        try:
+            changes = parser.parse_overrides([o for o in overrides if o not in applied])
+            changes = [o for o in changes if not o.get_key_element().startswith("hydra.")]
+            run_cfg = _fast_job_config(base, changes)
+            if run_cfg is None:
+                job_cfg = loader.load_sweep_config(config, list(overrides))
+                with open_dict(job_cfg):
+                    del job_cfg["hydra"]
+                run_cfg = OmegaConf.to_object(job_cfg)
+            validate_run(resolve_genius(run_cfg))
+        except ConfigError as exc:
+            raise SweepPointInvalid(f"{where}: {exc}") from None
+        except (HydraException, OmegaConfBaseException) as exc:
+            message = one_line_error(exc)
+            raise SweepPointInvalid(f"{where}: {message}") from None
 
 
 class SweepCallback(Callback):
@@ -102,6 +199,16 @@ class SweepCallback(Callback):
             return
         _last_report = report
         print(f"sweep aggregate: {report.describe()}")
+        try:
+            from sim.runs.sweep_outputs import write_sweep_outputs
+
+            figures = OmegaConf.select(config, "figures", default=None) is not False
+            written = write_sweep_outputs(report, figures=figures)
+        except Exception as exc:  # the aggregate is written; a figure failing must not hide it
+            _last_error = f"sweep report of {sweep_dir} failed: {type(exc).__name__}: {exc}"
+            log.exception(_last_error)
+            return
+        print(f"sweep report: {written[-1]}")
 
 
 class RunRefused(BaseException):
@@ -156,6 +263,7 @@ class RunDirectoryCallback(Callback):
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Lock ``hydra.sweep.dir``; refuse it if busy or another sweep's (unless overwrite)."""
         sweep_dir = Path(str(config.hydra.sweep.dir))
+        validate_sweep_points(config, expected_jobs(config))  # before anything is written
         try:
             task = [str(o) for o in config.hydra.overrides.task]
             params = OmegaConf.select(config, "hydra.sweeper.params", default=None)

@@ -6,14 +6,16 @@ through ``@hydra.main`` (:mod:`sim.cli.run`) and shares :func:`one_line_error`.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import fields, is_dataclass
+from typing import Any
 
 from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from hydra.errors import HydraException, OverrideParseException
-from omegaconf import OmegaConf
+from omegaconf import DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
 from sim.cli import trust
@@ -23,14 +25,45 @@ from sim.config.genius import resolve_genius
 from sim.config.schema import ProtocolConfig, RunConfig, ScenarioConfig
 from sim.config.validation import validate_run
 
-__all__ = ["CONF_DIR", "compose_run_config", "one_line_error", "register_configs"]
+__all__ = [
+    "CONF_DIR",
+    "compose_run_config",
+    "one_line_error",
+    "register_configs",
+    "reject_unknown_keys",
+]
 
 # User config files are data from the first composition on (see sim.cli.trust).
 trust.install()
 
 
+#: Launchers that start every job of a batch at once with no cap of their own.
+UNCAPPED_LAUNCHERS = ("hydra_plugins.hydra_submitit_launcher.submitit_launcher.LocalLauncher",)
+
+
+def job_cap(launcher: str | None = None) -> int | None:
+    """Jobs a sweep may run at once on this machine: the cores this process may use.
+
+    Args:
+        launcher: The launcher's ``_target_``; only those of :data:`UNCAPPED_LAUNCHERS` get a cap
+            (``None`` for the others, which cap themselves: joblib's ``n_jobs``, SLURM's
+            ``array_parallelism``, Ray's CPUs). ``None``: the cores.
+    """
+    if launcher is not None and launcher not in UNCAPPED_LAUNCHERS:
+        return None
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def register_configs() -> None:
-    """Register the schemas in Hydra's ConfigStore (``base_config``, ``base_<group>``)."""
+    """Register the schemas in Hydra's ConfigStore (``base_config``, ``base_<group>``).
+
+    Also the resolver ``${sim.job_cap:<launcher>}`` (:func:`job_cap`), which
+    ``conf/config.yaml`` uses to cap the jobs a local launcher runs at once.
+    """
+    OmegaConf.register_new_resolver("sim.job_cap", job_cap, replace=True)
     cs = ConfigStore.instance()
     cs.store(name="base_config", node=RunConfig)
     cs.store(group="scenario", name="base_scenario", node=ScenarioConfig)
@@ -59,6 +92,30 @@ def _config_error_in_chain(exc: BaseException) -> ConfigError | None:
             return cur
         cur = cur.__cause__ or cur.__context__
     return None
+
+
+def reject_unknown_keys(node: Any, where: str = "") -> None:
+    """Refuse keys a schema does not have, even ones added with a leading ``+``.
+
+    ``OmegaConf.to_object`` drops such keys silently (``+scenario.negotiators.leblanc.x=1``
+    would be accepted and ignored), so every node typed by a dataclass is checked first.
+
+    Raises:
+        ConfigError: One line naming the key and the allowed keys.
+    """
+    if isinstance(node, ListConfig):
+        for i, item in enumerate(node):
+            reject_unknown_keys(item, f"{where}[{i}]")
+        return
+    if not isinstance(node, DictConfig) or node._is_missing() or node._is_none():
+        return
+    schema = OmegaConf.get_type(node)
+    allowed = {f.name for f in fields(schema)} if is_dataclass(schema) else None
+    for key in node:
+        full = f"{where}.{key!s}" if where else str(key)
+        if allowed is not None and key not in allowed:
+            raise ConfigError(full, node._get_node(key), f"unknown key; allowed: {sorted(allowed)}")
+        reject_unknown_keys(node._get_node(key), full)
 
 
 def one_line_error(exc: BaseException) -> str:
@@ -104,6 +161,7 @@ def compose_run_config(overrides: list[str] | None = None) -> RunConfig:
     try:
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
             composed = compose(config_name="config", overrides=list(overrides or []))
+        reject_unknown_keys(composed)
         cfg = OmegaConf.to_object(composed)
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError.from_message(one_line_error(exc)) from None

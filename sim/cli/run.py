@@ -8,6 +8,7 @@ next to Hydra's ``.hydra/`` (the resolved config and the overrides).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Callable
@@ -22,13 +23,13 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.cli import trust
-from sim.cli.compose import CONF_DIR, one_line_error, register_configs
+from sim.cli.compose import CONF_DIR, one_line_error, register_configs, reject_unknown_keys
 from sim.config.errors import ConfigError
 from sim.config.genius import resolve_genius
 from sim.config.schema import RunConfig
 from sim.config.validation import validate_run
 from sim.runs.faults import describe
-from sim.runs.jobs import run_job
+from sim.runs.jobs import read_jobs_file, run_job
 from sim.runs.locks import DirectoryBusy, release_all
 
 # The simulation stack (Mesa, pandas, scipy, matplotlib) is imported inside the functions that use
@@ -59,15 +60,30 @@ def _raise(error: ConfigError) -> Callable[[RunConfig, Path], dict[str, Any]]:
     return task
 
 
+def job_counter(num: int | None, sweep_dir: Path) -> str:
+    """``job 3/7`` for a sweep's job (its total from ``jobs.json``; ``job 3`` without one)."""
+    jobs = read_jobs_file(sweep_dir)
+    number = (num or 0) + 1
+    return f"job {number}/{len(jobs)}" if jobs else f"job {number}"
+
+
 # Absolute, so the app finds conf/ however it is started (``python -m sim`` or
 # ``sim.cli.run.main()`` from Python), not only when this module is ``__main__``.
 @hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
 def _app(dict_cfg: DictConfig) -> dict[str, Any] | None:
+    try:
+        reject_unknown_keys(dict_cfg)
+    except ConfigError as exc:
+        print(f"config error: {exc}", file=sys.stderr)
+        sys.exit(2)
     cfg = OmegaConf.to_object(dict_cfg)
     assert isinstance(cfg, RunConfig)
     hydra_cfg = HydraConfig.get()
     out_dir = Path(hydra_cfg.runtime.output_dir)
     if hydra_cfg.mode is RunMode.MULTIRUN:  # one point of a sweep: resume; record, not raise
+        if cfg.figures is None:  # lean sweeps: the sweep callback draws the sweep's figures
+            cfg = dataclasses.replace(cfg, figures=False)
+        print(job_counter(hydra_cfg.job.num, out_dir.parent), flush=True)
         try:  # read GENIUS files first, so the config hash covers their contents
             cfg = resolve_genius(cfg)
         except ConfigError as exc:
@@ -108,6 +124,9 @@ def main() -> None:
         sys.exit(2)
     except (HydraException, OmegaConfBaseException) as exc:
         print(f"config error: {one_line_error(exc)}", file=sys.stderr)
+        sys.exit(2)
+    except callbacks.SweepPointInvalid as exc:
+        print(f"config error: {exc}", file=sys.stderr)
         sys.exit(2)
     except (callbacks.RunRefused, DirectoryBusy) as exc:
         print(f"refused: {exc}", file=sys.stderr)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sim.agents.strategies.base import Strategy
 from sim.config.errors import parse_date
+from sim.config.negotiators import own_settings, resolve_negotiator
 from sim.config.schema import (
     EventConfig,
     ProtocolConfig,
@@ -45,7 +46,8 @@ def resolve_tracks(sc: ScenarioConfig) -> tuple[Track, ...]:
     """Tracks with linkage applied: linked issues join their track and leave every other one.
 
     In package mode every negotiated issue forms one ``package`` track between the (two) parties.
-    Tracks left with no issues are dropped.
+    Tracks left with no issues are dropped, and so are tracks without a negotiator of each of two
+    parties (validation allows those only with ``scenario.allow_unled_tracks``).
     """
     linked = {i for t in sc.tracks.values() for i in t.linked_issues} if sc.linkage else set()
     tracks = []
@@ -53,7 +55,7 @@ def resolve_tracks(sc: ScenarioConfig) -> tuple[Track, ...]:
         issues = [i for i in t.issues if i not in linked]
         if sc.linkage:
             issues += [i for i in t.linked_issues if i not in issues]
-        if issues:
+        if issues and (sc.package_mode or is_led(sc, name)):
             parties = ("", "") if sc.package_mode else _track_parties(sc, name)
             tracks.append(Track(name=name, issues=tuple(issues), parties=parties))
     if sc.package_mode:
@@ -63,17 +65,27 @@ def resolve_tracks(sc: ScenarioConfig) -> tuple[Track, ...]:
     return tuple(tracks)
 
 
+def is_led(sc: ScenarioConfig, track: str) -> bool:
+    """Whether negotiators of two parties lead ``track``."""
+    return len(track_parties(sc, track)) == 2
+
+
 def _negotiators(sc: ScenarioConfig) -> tuple[NegotiatorSpec, ...]:
     """Chief negotiators; in package mode each party's first-listed one leads the package."""
     if not sc.package_mode:
         return tuple(
-            NegotiatorSpec(key=key, name=n.name, party=n.party, tracks=tuple(n.tracks))
+            NegotiatorSpec(
+                key=key, name=n.name, party=n.party, tracks=tuple(n.tracks), mandate=n.mandate
+            )
             for key, n in sc.negotiators.items()
         )
     leads: dict[str, NegotiatorSpec] = {}
     for key, n in sc.negotiators.items():
         leads.setdefault(
-            n.party, NegotiatorSpec(key=key, name=n.name, party=n.party, tracks=(PACKAGE_TRACK,))
+            n.party,
+            NegotiatorSpec(
+                key=key, name=n.name, party=n.party, tracks=(PACKAGE_TRACK,), mandate=n.mandate
+            ),
         )
     return tuple(leads.values())
 
@@ -214,5 +226,12 @@ def build_protocol(p: ProtocolConfig) -> ProtocolSpec:
 
 
 def build_strategies(cfg: RunConfig) -> dict[str, Strategy]:
-    """One strategy object per party key."""
-    return {party: build_strategy(n) for party, n in cfg.negotiator.items()}
+    """One strategy object per party key, and one per negotiator key with settings of its own.
+
+    The model gives a negotiator the strategy under its own key, else its party's.
+    """
+    strategies = {party: build_strategy(n) for party, n in cfg.negotiator.items()}
+    for key, actor in cfg.scenario.negotiators.items():
+        if own_settings(actor):
+            strategies[key] = build_strategy(resolve_negotiator(cfg, key))
+    return strategies

@@ -280,12 +280,36 @@ class TrackConfig:
 
 @dataclass
 class NegotiatorActorConfig:
-    """A chief negotiator (one Mesa agent) and the tracks it leads for its party."""
+    """A chief negotiator (one Mesa agent), the tracks it leads for its party, and its own play.
+
+    Every field of :class:`NegotiatorConfig` may be set here too (``None``: the party's value in
+    ``negotiator.<party>``), so two negotiators of one party can play differently
+    (:func:`sim.config.negotiators.resolve_negotiator`).
+
+    Attributes:
+        mandate: Shift of the party's mean reservation value on this negotiator's tracks (> 0:
+            a tighter mandate, < 0: more room), in [-1, 1].
+    """
 
     name: str = MISSING
     party: str = MISSING
     tracks: list[str] = MISSING
     role: str = ""
+    mandate: float = 0.0
+    strategy: str | None = None
+    beta: float | None = None
+    tactic: Tactic | None = None
+    kappa: float | None = None
+    offer_policy: OfferPolicy | None = None
+    n_candidates: int | None = None
+    frequency_window: float | None = None
+    acceptance: AcceptanceName | None = None
+    acceptance_utility: float | None = None
+    acceptance_time: float | None = None
+    floor: float | None = None
+    discount: float | None = None
+    belief_window: int | None = None
+    belief_noise: float | None = None
 
 
 class GeniusStatusQuo(Enum):
@@ -359,6 +383,9 @@ class ScenarioConfig:
 
     ``linkage`` moves each track's ``linked_issues`` onto it; ``package_mode`` negotiates every
     issue as one deal on a single ``package`` track, led by each party's first negotiator.
+    A negotiator who leads no track is a config error unless ``allow_idle_negotiators``; a
+    track without a negotiator of each of two parties is one unless ``allow_unled_tracks``
+    (such a track is then not negotiated: it stays at its status quo and is left out of the run).
 
     A GENIUS scenario (``scenario=genius``) names its files instead of writing ``parties``,
     ``issues``, ``tracks`` and ``negotiators``, which :mod:`sim.config.genius` fills from them:
@@ -382,6 +409,8 @@ class ScenarioConfig:
     review: ReviewConfig = field(default_factory=ReviewConfig)
     linkage: bool = True
     package_mode: bool = False
+    allow_idle_negotiators: bool = False
+    allow_unled_tracks: bool = False
     description: str = ""
     domain: str | None = None
     profiles: list[str] = field(default_factory=list)
@@ -507,6 +536,10 @@ class RunConfig:
         overwrite: Let a run replace the complete run in its ``hydra.run.dir``, or a sweep start
             afresh in a ``hydra.sweep.dir`` holding another sweep's jobs (deleting them). Off:
             such a directory is refused (:mod:`sim.runs.ownership`). Never changes results.
+        figures: Draw the run's figures (PNG and PDF) and put them in its ``report.html``.
+            ``None`` (default): on for a single run, off for each job of a sweep, whose
+            sweep-level figures and report the sweep callback draws once at the end (per-job
+            figures were most of a sweep job's time). Never changes results.
     """
 
     scenario: ScenarioConfig = MISSING
@@ -522,3 +555,4 @@ class RunConfig:
     precision: float | None = None
     max_replicates: int = 100_000
     overwrite: bool = False
+    figures: bool | None = None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 
 from sim.config.errors import ConfigError, check_unit, parse_date, require
+from sim.config.negotiators import validate_negotiator_actors
 from sim.config.schema import (
     AcceptanceName,
     IssueConfig,
@@ -44,6 +46,7 @@ def validate_run(cfg: RunConfig) -> None:
     validate_politics(cfg.scenario)
     validate_protocol(cfg.protocol, cfg.scenario)
     validate_negotiators(cfg.negotiator, cfg.scenario)
+    validate_negotiator_actors(cfg, validate_strategy_config)
 
 
 def validate_genius_source(sc: ScenarioConfig) -> None:
@@ -126,24 +129,48 @@ def _validate_track_parties(sc: ScenarioConfig) -> None:
             "multilateral tracks are not supported: a track is negotiated by exactly two parties",
         )
         require(
-            len(parties) == 2,
+            len(parties) == 2 or sc.allow_unled_tracks,
             key,
             parties,
-            "needs a negotiator of each of two parties (scenario.negotiators.<key>.tracks)",
+            "needs a negotiator of each of two parties (scenario.negotiators.<key>.tracks), "
+            "or scenario.allow_unled_tracks=true to leave it at its status quo",
         )
+
+
+def listing(names: Collection[str], limit: int = 12) -> str:
+    """``names`` for an error message: all of a short list, the first ``limit`` of a long one."""
+    shown = list(names)[:limit]
+    more = f", ... ({len(names)} in all)" if len(names) > limit else ""
+    return "[" + ", ".join(repr(n) for n in shown) + more + "]"
+
+
+def first_repeat(names: list[str]) -> str | None:
+    """The first name that occurs a second time in ``names`` (``None``: all unique)."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            return name
+        seen.add(name)
+    return None
+
+
+def _require_member(name: str, allowed: Collection[str], key: str, describe: str) -> None:
+    """Require ``name in allowed`` (a set or dict: O(1)); the message is built only on failure."""
+    if name not in allowed:
+        raise ConfigError(key, name, f"{describe} {listing(sorted(allowed))}")
 
 
 def _validate_issue(key: str, issue: IssueConfig) -> None:
     require(len(issue.options) >= 1, f"{key}.options", issue.options, "need >= 1 option")
-    require(
-        len(set(issue.options)) == len(issue.options), f"{key}.options", issue.options, "unique"
-    )
-    require(
-        issue.status_quo in issue.options, f"{key}.status_quo", issue.status_quo, str(issue.options)
-    )
+    options = set(issue.options)  # membership tests below are O(1): validation stays linear
+    if len(options) != len(issue.options):
+        raise ConfigError(f"{key}.options", first_repeat(issue.options), "listed twice: unique")
+    _require_member(issue.status_quo, options, f"{key}.status_quo", "one of")
     for opt, rate in issue.rates.items():
-        require(opt in issue.options, f"{key}.rates", opt, f"one of {issue.options}")
-        require(rate >= 0.0, f"{key}.rates.{opt}", rate, "must be >= 0")
+        _require_member(opt, options, f"{key}.rates", "one of")
+        require(
+            math.isfinite(rate) and rate >= 0.0, f"{key}.rates.{opt}", rate, "must be finite, >= 0"
+        )
 
 
 def _validate_trade_flow(key: str, issue: IssueConfig, sc: ScenarioConfig) -> None:
@@ -158,11 +185,12 @@ def _validate_trade_flow(key: str, issue: IssueConfig, sc: ScenarioConfig) -> No
         issue.borne_by,
         f"a tariff with a trade_flow needs the paying party, one of {sorted(sc.parties)}",
     )
+    missing = [o for o in issue.options if o not in issue.rates]
     require(
-        set(issue.rates) == set(issue.options),
+        not missing,
         f"{key}.rates",
-        sorted(issue.rates),
-        f"a tariff with a trade_flow needs a rate for every option {issue.options}",
+        listing(sorted(issue.rates)),
+        f"a tariff with a trade_flow needs a rate for every option; missing {listing(missing)}",
     )
     lowest = min(issue.rates.values())
     require(
@@ -221,8 +249,9 @@ def _validate_party(key: str, party: PartyConfig, sc: ScenarioConfig) -> None:
         for opt in issue.options:
             require(opt in vals, f"{key}.values.{iname}", opt, "every option needs a value")
             check_unit(f"{key}.values.{iname}.{opt}", vals[opt])
+        options = set(issue.options)
         for opt in vals:
-            require(opt in issue.options, f"{key}.values.{iname}", opt, f"one of {issue.options}")
+            _require_member(opt, options, f"{key}.values.{iname}", "one of")
 
 
 def validate_protocol(p: ProtocolConfig, sc: ScenarioConfig) -> None:
@@ -257,25 +286,28 @@ def validate_negotiators(negs: dict[str, NegotiatorConfig], sc: ScenarioConfig) 
     for party, n in negs.items():
         key = f"negotiator.{party}"
         require(party in sc.parties, key, party, f"unknown party; known: {sorted(sc.parties)}")
+        validate_strategy_config(key, n)
+
+
+def validate_strategy_config(key: str, n: NegotiatorConfig) -> None:
+    """Check one strategy config (a party's, or a negotiator's merged with its party's)."""
+    require(n.strategy in STRATEGIES, f"{key}.strategy", n.strategy, f"one of {sorted(STRATEGIES)}")
+    _validate_tactic(key, n)
+    require(n.n_candidates >= 1, f"{key}.n_candidates", n.n_candidates, "must be >= 1")
+    check_unit(f"{key}.frequency_window", n.frequency_window)
+    d = n.discount
+    require(math.isfinite(d) and 0.0 < d <= 1.0, f"{key}.discount", d, "must be in (0, 1]")
+    _validate_acceptance(key, n)
+    if n.floor is not None:
+        check_unit(f"{key}.floor", n.floor)
+    if n.strategy == "rubinstein":
+        require(d < 1.0, f"{key}.discount", d, "rubinstein needs a discount in (0, 1)")
         require(
-            n.strategy in STRATEGIES, f"{key}.strategy", n.strategy, f"one of {sorted(STRATEGIES)}"
+            n.acceptance is AcceptanceName.ac_next,
+            f"{key}.acceptance",
+            n.acceptance.name,
+            "rubinstein accepts by its subgame-perfect rule: leave ac_next",
         )
-        _validate_tactic(key, n)
-        require(n.n_candidates >= 1, f"{key}.n_candidates", n.n_candidates, "must be >= 1")
-        check_unit(f"{key}.frequency_window", n.frequency_window)
-        d = n.discount
-        require(math.isfinite(d) and 0.0 < d <= 1.0, f"{key}.discount", d, "must be in (0, 1]")
-        _validate_acceptance(key, n)
-        if n.floor is not None:
-            check_unit(f"{key}.floor", n.floor)
-        if n.strategy == "rubinstein":
-            require(d < 1.0, f"{key}.discount", d, "rubinstein needs a discount in (0, 1)")
-            require(
-                n.acceptance is AcceptanceName.ac_next,
-                f"{key}.acceptance",
-                n.acceptance.name,
-                "rubinstein accepts by its subgame-perfect rule: leave ac_next",
-            )
 
 
 def _validate_tactic(key: str, n: NegotiatorConfig) -> None:
@@ -377,7 +409,7 @@ def validate_politics(sc: ScenarioConfig) -> None:
     for iname, issue in sc.issues.items():
         for opt, conds in issue.requires.items():
             k = f"scenario.issues.{iname}.requires"
-            require(opt in issue.options, k, opt, f"one of {issue.options}")
+            _require_member(opt, set(issue.options), k, "one of")
             require(opt != issue.status_quo, k, opt, "the status quo cannot require conditions")
             for c in conds:
                 require(

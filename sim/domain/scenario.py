@@ -91,12 +91,17 @@ class Track:
 
 @dataclass(frozen=True)
 class NegotiatorSpec:
-    """A chief negotiator: the person who leads a party on some tracks."""
+    """A chief negotiator: the person who leads a party on some tracks.
+
+    ``mandate`` shifts the party's mean reservation value on the negotiator's tracks (its own
+    room to concede; its strategy is chosen by :mod:`sim.config.build`).
+    """
 
     key: str
     name: str
     party: str
     tracks: tuple[str, ...]
+    mandate: float
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,8 @@ class NegotiationModel(mesa.Model):
         compiled: The compiled scenario (shared, read-only).
         politics: The compiled political layer (ratification tables, conditions).
         protocol: Protocol spec.
-        strategies: Strategy per party key.
+        strategies: Strategy per party key, and per negotiator key where a negotiator plays
+            its own (it plays its party's otherwise).
         seed: Experiment seed.
         replicates: Global indices of the replicates in this batch.
         record_trace: Keep week-by-week records in :attr:`trace` (for a batch of one replicate).
@@ -158,7 +159,8 @@ class NegotiationModel(mesa.Model):
         for spec in sc.negotiators:
             party = pidx(spec.party)
             tracks = [track_index[t] for t in spec.tracks if t in track_index]
-            agent = Negotiator(self, spec, party, tracks, strategies[spec.party])
+            strategy = strategies.get(spec.key, strategies[spec.party])
+            agent = Negotiator(self, spec, party, tracks, strategy)
             for k in tracks:
                 self.track_negotiators[k][party] = agent
         for leader in sc.politics.leaders:
@@ -208,7 +210,15 @@ class NegotiationModel(mesa.Model):
             axis=1,
         )
         mean, spread = self.compiled.reservation_mean, self.compiled.reservation_spread
-        return np.clip(mean + spread * (2.0 * u - 1.0), 0.0, 1.0)
+        return np.clip(mean + self._mandates() + spread * (2.0 * u - 1.0), 0.0, 1.0)
+
+    def _mandates(self) -> FloatArray:
+        """``(P, T)`` each negotiator's mandate shift of its party's reservation value."""
+        shift = np.zeros(self.at_track.shape)
+        for k, negotiators in enumerate(self.track_negotiators):
+            for party, agent in negotiators.items():
+                shift[party, k] = agent.spec.mandate
+        return shift
 
     def _drawing_agents(self) -> list[Leader | Stakeholder]:
         """The agents with random inputs of their own, in a fixed order."""

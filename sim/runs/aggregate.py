@@ -282,6 +282,8 @@ def _flatten(prefix: str, value: Any, out: dict[str, float]) -> None:
     """Numbers nested in ``value``, keyed ``prefix/...``; lists of records key on their track."""
     if isinstance(value, bool | int | float):
         out[prefix] = float(value)
+    elif value is None:  # summary.json writes a NaN as null
+        out[prefix] = math.nan
     elif isinstance(value, dict):
         for k, v in value.items():
             _flatten(f"{prefix}/{k}", v, out)

@@ -10,6 +10,7 @@ git commit, full config).
 from __future__ import annotations
 
 import errno
+import logging
 import math
 import sys
 import time
@@ -27,8 +28,12 @@ from sim.runs.faults import naming
 from sim.runs.files import build_manifest, write_json
 from sim.runs.limits import check_run
 from sim.runs.outputs import jsonable, write_figures, write_outputs
+from sim.runs.report import REPORT_FILE, run_report
 from sim.runs.schema import MANIFEST_FILE, OUTCOMES_FILE, SUMMARY_FILE
 from sim.runs.stream import simulate_streaming, streamed_parquet, summary_header
+
+#: The run's log: Hydra's job logging writes it to ``run.log`` in the run directory.
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -83,11 +88,6 @@ def simulate_run(cfg: RunConfig) -> RunOutcome:
     return RunOutcome(cfg, experiment, outcomes, summary, adaptive, elapsed)
 
 
-def _announce(notice: str | None) -> None:
-    if notice is not None:
-        print(notice, file=sys.stderr)
-
-
 def write_run(run: RunOutcome, out_dir: Path, wall_time_s: float | None = None) -> Path:
     """Write a simulated run's directory (tables, summary, figures, then the manifest).
 
@@ -99,15 +99,26 @@ def write_run(run: RunOutcome, out_dir: Path, wall_time_s: float | None = None) 
     Returns:
         ``out_dir``.
     """
-    write_outputs(out_dir, run.outcomes, run.experiment.compiled, run.summary)
+    cfg = run.config
+    figures = cfg.figures is not False  # None (the default outside a sweep) draws them
+    names = write_outputs(out_dir, run.outcomes, run.experiment.compiled, run.summary, figures)
+    log.info("wrote %s and %d figure(s) to %s", OUTCOMES_FILE, len(names), out_dir)
     wall = run.simulation_time_s if wall_time_s is None else wall_time_s
-    _write_manifest(out_dir, run.config, run.n_replicates, run.simulation_time_s, wall)
+    manifest = _write_manifest(out_dir, cfg, run.n_replicates, run.simulation_time_s, wall)
+    run_report(out_dir, run.summary, manifest, names, track_label)
+    log.info("wrote %s and %s", MANIFEST_FILE, REPORT_FILE)
     return out_dir
+
+
+def _announce(notice: str | None) -> None:
+    if notice is not None:
+        print(notice, file=sys.stderr)
+        log.warning(notice)
 
 
 def _write_manifest(
     out_dir: Path, cfg: RunConfig, n_replicates: int, simulation_s: float, wall_s: float
-) -> None:
+) -> dict[str, Any]:
     extra = {
         "simulation_time_s": round(simulation_s, 3),
         "n_replicates": n_replicates,
@@ -116,14 +127,16 @@ def _write_manifest(
         "replicates_per_second": round(n_replicates / max(simulation_s, 1e-9), 1),
         "config": jsonable(cfg),
     }
-    write_json(out_dir / MANIFEST_FILE, build_manifest(cfg.seed, wall_s, extra))
+    manifest = build_manifest(cfg.seed, wall_s, extra)
+    write_json(out_dir / MANIFEST_FILE, manifest)
+    return manifest
 
 
 def stream_run(cfg: RunConfig, out_dir: Path) -> tuple[dict[str, Any], AdaptiveReport | None]:
     """Simulate a validated config in constant memory and write its run directory.
 
     The outcomes stream to ``outcomes.parquet`` (:mod:`sim.runs.stream`); the summary and the
-    figures come from the running totals; the manifest is written last.
+    figures come from the running totals; the manifest and the report are written last.
 
     Returns:
         The summary written to ``summary.json`` and the adaptive report (``None`` when off).
@@ -138,12 +151,16 @@ def stream_run(cfg: RunConfig, out_dir: Path) -> tuple[dict[str, Any], AdaptiveR
         streamed = simulate_streaming(experiment, cfg, stream.write)
     summary = {**summary_header(cfg, streamed), **streamed.totals.summary()}
     simulation_s = time.perf_counter() - started
+    log.info("simulated in %.2f s", simulation_s)
     _require_folder(out_dir, identity)
     write_json(out_dir / SUMMARY_FILE, summary)
-    write_figures(out_dir, streamed.totals, summary)
-    wall = time.perf_counter() - started
+    names = write_figures(out_dir, streamed.totals, summary) if cfg.figures is not False else []
+    log.info("wrote %s and %d figure(s) to %s", OUTCOMES_FILE, len(names), out_dir)
     _require_folder(out_dir, identity)
-    _write_manifest(out_dir, cfg, streamed.n_replicates, simulation_s, wall)
+    wall = time.perf_counter() - started
+    manifest = _write_manifest(out_dir, cfg, streamed.n_replicates, simulation_s, wall)
+    run_report(out_dir, summary, manifest, names, track_label)
+    log.info("wrote %s and %s", MANIFEST_FILE, REPORT_FILE)
     return summary, streamed.adaptive
 
 
@@ -199,13 +216,29 @@ def execute(cfg: RunConfig, out_dir: Path) -> dict[str, Any]:
         The summary written to ``summary.json``.
     """
     started = time.perf_counter()
+    log.info(
+        "simulating %s replicates of scenario %s (seed %s, batches of %s, %s worker(s))",
+        f"{cfg.n_replicates:,}",
+        cfg.scenario.name,
+        cfg.seed,
+        cfg.batch_size,
+        resolve_workers(cfg.n_workers),
+    )
     summary, adaptive = stream_run(cfg, out_dir)
     wall = time.perf_counter() - started
-    print(format_likelihoods(pd.DataFrame(summary["deal_likelihood"])))
+    tables = [format_likelihoods(pd.DataFrame(summary["deal_likelihood"]))]
     by_horizon = pd.DataFrame(summary["deal_likelihood_by_horizon"])
     if by_horizon["horizon"].nunique() > 1:
-        print(format_by_horizon(by_horizon))
+        tables.append(format_by_horizon(by_horizon))
     if adaptive is not None:
-        print(adaptive.describe())
-    print(f"{int(summary['n_replicates']):,} replicates in {wall:.2f} s -> {out_dir}")
+        tables.append(adaptive.describe())
+    tables.append(f"{int(summary['n_replicates']):,} replicates in {wall:.2f} s -> {out_dir}")
+    for text in tables:
+        print(text)
+        log.info("\n%s", text)
     return summary
+
+
+def track_label(name: str) -> str:
+    """A track's name as a reader writes it (``steel_aluminum`` -> ``steel aluminum``)."""
+    return str(name).replace("_", " ")

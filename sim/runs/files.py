@@ -1,7 +1,10 @@
 """Run-directory I/O: atomic writes and reads of tables and JSON, and the manifest of a run.
 
 Every file is written to a temporary name in the same directory and renamed into place, so an
-interrupted run never leaves a truncated Parquet or JSON file behind.
+interrupted run never leaves a truncated Parquet or JSON file behind. Files get the mode the
+user's umask gives a new file (``0o666 & ~umask``, as ``open`` would), not ``mkstemp``'s private
+0600, so colleagues sharing a results folder can read them. JSON is strict: a NaN or infinite
+number is written as ``null``, never as the bare ``NaN`` that JSON parsers reject.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata
 import json
+import math
 import os
 import platform
 import subprocess
@@ -38,11 +42,19 @@ TRACKED_PACKAGES = (
 )
 
 
+def new_file_mode() -> int:
+    """The mode ``open()`` gives a new file under the current umask (``0o666 & ~umask``)."""
+    umask = os.umask(0o022)  # the only portable way to read it: set, then restore at once
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; rename it onto ``path`` if the block succeeds.
 
-    An ``OSError`` (a full disk, a vanished folder) names ``path`` (:func:`sim.runs.faults.naming`);
+    The file that lands has the umask's mode (:func:`new_file_mode`), whatever wrote it. An
+    ``OSError`` (a full disk, a vanished folder) names ``path`` (:func:`sim.runs.faults.naming`);
     the temporary file is removed either way.
     """
     with naming(path):
@@ -53,16 +65,36 @@ def atomic_path(path: Path) -> Iterator[Path]:
     try:
         with naming(path, tmp):
             yield tmp
+            if tmp.exists():  # mkstemp made it 0600; a writer that replaced it got its own mode
+                os.chmod(tmp, new_file_mode())
             os.replace(tmp, path)
     finally:
         with contextlib.suppress(OSError):  # a vanished folder took it already
             tmp.unlink(missing_ok=True)
 
 
+def json_safe(data: Any) -> Any:
+    """``data`` with every NaN or infinite float (numpy's too) replaced by ``None``."""
+    if isinstance(data, float):  # numpy.float64 is a float
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: json_safe(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [json_safe(v) for v in data]
+    if hasattr(data, "dtype") and getattr(data, "ndim", None) == 0:  # a numpy scalar
+        return json_safe(data.item())
+    return data
+
+
+def dumps_json(data: Any) -> str:
+    """Strict JSON text (sorted keys, so identical data gives identical bytes; null for NaN)."""
+    return json.dumps(json_safe(data), indent=2, sort_keys=True, default=str, allow_nan=False)
+
+
 def write_json(path: Path, data: Any) -> None:
-    """Write JSON atomically (sorted keys, so identical data gives identical bytes)."""
+    """Write strict JSON atomically (see :func:`dumps_json`)."""
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+        tmp.write_text(dumps_json(data) + "\n")
 
 
 def read_json(path: Path) -> dict[str, Any] | None:

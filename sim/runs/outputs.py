@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-import sim.plots as plots
 from sim.analysis.running import RunningSummary
 from sim.domain.outcome_space import CompiledScenario
 from sim.runs.files import write_json, write_parquet
@@ -31,34 +30,63 @@ def jsonable(obj: Any) -> Any:
 
 
 def write_outputs(
-    out_dir: Path, outcomes: pd.DataFrame, compiled: CompiledScenario, summary: dict[str, Any]
-) -> None:
-    """Write ``outcomes.parquet``, ``summary.json`` and the figures (a run held in memory)."""
+    out_dir: Path,
+    outcomes: pd.DataFrame,
+    compiled: CompiledScenario,
+    summary: dict[str, Any],
+    figures: bool = True,
+) -> list[str]:
+    """Write ``outcomes.parquet``, ``summary.json`` and (when ``figures``) the figures.
+
+    Returns:
+        The names of the figures written (``<name>.png`` and ``<name>.pdf`` each).
+    """
     write_parquet(out_dir / OUTCOMES_FILE, outcomes)
     write_json(out_dir / SUMMARY_FILE, summary)
-    write_figures(out_dir, RunningSummary(compiled).add(outcomes), summary)
+    if not figures:
+        return []
+    return write_figures(out_dir, RunningSummary(compiled).add(outcomes), summary)
 
 
-def write_figures(out_dir: Path, totals: RunningSummary, summary: dict[str, Any]) -> None:
-    """The standard figures of a run, from its running totals (no outcome table needed)."""
+def write_figures(out_dir: Path, totals: RunningSummary, summary: dict[str, Any]) -> list[str]:
+    """The standard figures of a run, from its running totals (no outcome table needed).
+
+    Returns:
+        Their names (file names without the suffix).
+    """
+    import sim.plots as plots  # matplotlib only when figures are drawn: a sweep job skips it
+    from sim.plots.style import human
+
     compiled = totals.compiled
-    start = compiled.scenario.start_date.isoformat()
+    start = compiled.scenario.start_date
+    # the negotiators' deadline (not the end of the horizon), in weeks from the start
+    deadline = (compiled.scenario.deadline - start).days / 7
     plots.plot_deal_likelihood(
         pd.DataFrame(summary["deal_likelihood"]), out_dir / "deal_likelihood.png"
     )
-    week_counts = {t.name: totals.tracks[t.name].week_counts for t in compiled.tracks}
-    rows = {t.name: totals.tracks[t.name].n for t in compiled.tracks}
-    plots.plot_agreement_week_counts(week_counts, rows, out_dir / "agreement_weeks.png")
-    plots.plot_deals_over_time(totals.cumulative_deals(), out_dir / "deals_over_time.png", start)
+    plots.plot_agreement_week_counts(
+        {t.name: totals.tracks[t.name].week_counts for t in compiled.tracks},
+        {t.name: totals.tracks[t.name].n for t in compiled.tracks},
+        out_dir / "agreement_weeks.png",
+        start_date=start,
+        deadline_week=deadline,
+    )
+    plots.plot_deals_over_time(
+        totals.cumulative_deals(),
+        out_dir / "deals_over_time.png",
+        start,
+        deadline_week=deadline,
+    )
     shares = pd.DataFrame(summary["option_shares"])
     plots.plot_final_tariffs(shares, out_dir / "final_tariffs.png")
     granted = pd.DataFrame(summary["concessions_granted"])
     if len(granted):
         plots.plot_concessions(granted, out_dir / "concessions.png")
     names = [p.display_name or p.name for p in compiled.scenario.parties]
+    n_replicates = int(summary["n_replicates"])
     for eff, track in zip(summary["efficiency"], compiled.tracks, strict=True):
         counts = totals.agreed_outcome_counts(track.name)
-        seen = np.flatnonzero(counts)
+        seen = np.flatnonzero(counts)  # each distinct agreement once, with how often it was struck
         utilities = track.utilities[list(track.parties)]
         labels = tuple(names[p] for p in track.parties)
         plots.plot_outcomes_over_frontier(
@@ -68,6 +96,10 @@ def write_figures(out_dir: Path, totals: RunningSummary, summary: dict[str, Any]
             nash=eff["nash_utilities"],
             ks=eff["ks_utilities"],
             labels=(labels[0], labels[1]),
-            title=f"{track.name.replace('_', ' ')}: agreements over the Pareto frontier",
+            title=f"{human(track.name)}: agreements over the Pareto frontier",
+            n_replicates=n_replicates,
             weights=counts[seen],
         )
+    ordered = ["deal_likelihood", "deals_over_time", "agreement_weeks", "final_tariffs"]
+    ordered += ["concessions", *(f"frontier_{t.name}" for t in compiled.tracks)]
+    return [name for name in ordered if (out_dir / f"{name}.png").exists()]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -83,3 +86,26 @@ def test_read_json_of_a_missing_or_broken_file_is_none(tmp_path: Path) -> None:
     assert read_json(tmp_path / "broken.json") is None
     (tmp_path / "list.json").write_text(json.dumps([1, 2]))
     assert read_json(tmp_path / "list.json") is None
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_written_files_take_their_mode_from_the_umask(tmp_path: Path, umask: int) -> None:
+    old = os.umask(umask)
+    try:
+        write_json(tmp_path / "a.json", {"a": 1})
+        write_parquet(tmp_path / "t.parquet", pd.DataFrame({"x": [1]}))
+        with atomic_path(tmp_path / "b.txt") as tmp:
+            tmp.write_text("text")
+    finally:
+        os.umask(old)
+    for name in ("a.json", "t.parquet", "b.txt"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~umask, name
+
+
+def test_json_is_strict_nan_and_infinity_become_null(tmp_path: Path) -> None:
+    data = {"a": float("nan"), "b": [1.0, float("inf")], "c": np.float64("nan"), "d": np.int64(3)}
+    write_json(tmp_path / "s.json", data)
+    text = (tmp_path / "s.json").read_text()
+    assert "NaN" not in text and "Infinity" not in text
+    strict = json.loads(text, parse_constant=lambda name: pytest.fail(f"bare {name} in JSON"))
+    assert strict == {"a": None, "b": [1.0, None], "c": None, "d": 3}

@@ -12,8 +12,13 @@ accepted at once, giving it ``x1* = (1 - d2) / (1 - d1 d2)`` and the responder `
 d1 d2)``.
 
 The agent reads a utility as its share of the pie (the pie scenarios use ``u = x`` and ``u = 1 -
-x``), proposes the outcome whose utility to it is nearest ``x_me*``, and needs both discount
-factors (complete information: the opponent's comes from the view). Discounting here is per
+x``) and needs both discount factors (complete information: the opponent's discount and utilities
+come from the view). On a grid of outcomes that does not contain ``x_me*`` exactly it proposes the
+outcome best for itself among those that still give the responder its continuation value
+``delta_opp * x_opp*``: rounding in the responder's favour keeps the equilibrium's immediate
+acceptance, where the option *nearest* ``x_me*`` would be rejected whenever it rounds even slightly
+in the proposer's favour (and the deal would jump a round later). If no outcome gives the responder
+its continuation value, it proposes the responder's best outcome. Discounting here is per
 *offer*, as in the theory; the weekly protocol lets the second mover counter within the same week,
 so the closed form is the benchmark for these agents, not for arbitrary strategies in the weekly
 protocol. The disagreement point is 0 (no reservation-value shift of the surplus, cf. Binmore,
@@ -56,6 +61,22 @@ def nearest_utility_outcome(view: TrackView, utility: float) -> int:
     return int(view.track.order_desc[view.me, pos])
 
 
+def best_outcome_leaving(view: TrackView, opponent_floor: float) -> int:
+    """My best outcome among those worth at least ``opponent_floor`` to the opponent.
+
+    Ties in my utility go to the outcome the opponent values more; if no outcome reaches the floor,
+    the opponent's best outcome (the offer closest to being accepted).
+    """
+    mine = view.my_utilities
+    theirs = view.track.utilities[view.opponent]
+    acceptable = theirs >= opponent_floor - UTILITY_EPS
+    if not acceptable.any():
+        return int(np.argmax(theirs))
+    # lexsort: last key first; the last element is my best, then the opponent's best on ties
+    order = np.lexsort((np.where(acceptable, theirs, -np.inf), np.where(acceptable, mine, -np.inf)))
+    return int(order[-1])
+
+
 @dataclass(frozen=True)
 class RubinsteinStrategy:
     """Propose ``x_me*``; accept any offer worth at least ``delta_me * x_me*``.
@@ -70,9 +91,14 @@ class RubinsteinStrategy:
         """My subgame-perfect share when I propose."""
         return spe_share(self.discount, view.opponent_discount)
 
+    def opponent_continuation(self, view: TrackView) -> float:
+        """What the opponent accepts: its discounted share as the next proposer."""
+        delta_opp = view.opponent_discount
+        return delta_opp * spe_share(delta_opp, self.discount)
+
     def propose(self, view: TrackView) -> IntArray:
-        """The outcome nearest my SPE share, for every replicate."""
-        outcome = nearest_utility_outcome(view, self.share(view))
+        """My best outcome that the responder accepts at once, for every replicate."""
+        outcome = best_outcome_leaving(view, self.opponent_continuation(view))
         return np.full(view.reservation.shape, outcome, dtype=np.int64)
 
     def respond(self, view: TrackView, offer: IntArray) -> BoolArray:

@@ -1,0 +1,141 @@
+"""One figure style for every figure: palette, sizes, human labels, dates and saving.
+
+* Colours: the Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"), distinguishable
+  with the common colour-vision deficiencies; past its 8 colours a curve changes line style too,
+  so no two curves look alike (:func:`line_style`). Sequential scales use ``cividis``
+  (perceptually uniform and colour-blind safe, Nuñez et al. 2018).
+* Sizes: journal column widths (:data:`COLUMN_IN` 3.5 in, :data:`PAGE_IN` 7 in) at 8 pt text,
+  saved as PNG (300 dpi) and PDF side by side (:func:`save_figure`).
+* Labels: internal names (``steel_aluminum``, ``quota_0_then_50``) as a reader writes them
+  (:func:`human`, :func:`option_label`); weeks of talks as dates (:func:`week_dates`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+# Files only: never open a window from a run or a test. A backend the user chose (MPLBACKEND, as
+# Jupyter sets for inline figures, or pyplot already in use) is left alone.
+if not os.environ.get("MPLBACKEND") and "matplotlib.pyplot" not in sys.modules:
+    matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+
+from sim.runs.files import atomic_path
+
+logging.getLogger("fontTools").setLevel(logging.WARNING)  # its font subsetting logs at INFO
+
+#: Okabe–Ito, without its black (kept for benchmarks and reference lines).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
+LINE_STYLES = ("-", "--", ":", "-.")
+SEQUENTIAL = "cividis"
+DEADLINE_COLOUR = "#D55E00"
+COLUMN_IN = 3.5
+PAGE_IN = 7.0
+PNG_DPI = 300
+VECTOR_SUFFIX = ".pdf"
+
+STYLE = {
+    "font.size": 8,
+    "axes.titlesize": 8.5,
+    "axes.labelsize": 8,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "legend.fontsize": 7,
+    "figure.titlesize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": matplotlib.cycler(color=list(PALETTE)),
+    "pdf.fonttype": 42,  # TrueType in the PDF: editable text, as journals ask
+    "savefig.bbox": "tight",
+    "savefig.pad_inches": 0.03,
+}
+
+#: Words written differently from their identifier.
+_WORDS = {
+    "us": "U.S.",
+    "ca": "Canadian",
+    "adcvd": "AD/CVD",
+    "ks": "KS",
+    "tit": "tit",
+}
+
+
+def colour(i: int) -> str:
+    """The ``i``-th palette colour (cycling)."""
+    return PALETTE[i % len(PALETTE)]
+
+
+def line_style(i: int) -> dict[str, str]:
+    """Colour and line style of curve ``i``: unique for 32 curves (8 colours x 4 styles)."""
+    return {"color": colour(i), "linestyle": LINE_STYLES[(i // len(PALETTE)) % len(LINE_STYLES)]}
+
+
+def human(name: object) -> str:
+    """An identifier as words: ``steel_aluminum`` -> ``Steel & aluminum``, ``all_tracks`` -> ..."""
+    words = [_WORDS.get(w, w) for w in str(name).split("_") if w]
+    if not words:
+        return str(name)
+    if len(words) == 2 and words[0] in ("steel",) and words[1] == "aluminum":
+        words = ["steel", "&", "aluminum"]
+    text = " ".join(words)
+    return text[0].upper() + text[1:]
+
+
+def option_label(option: str, rate: float | None = None) -> str:
+    """An option as words, with its effective tariff if any (``quota 0 then 50, 7.5 %``)."""
+    words = " ".join(_WORDS.get(w, w) for w in option.split("_"))
+    if rate is None or rate != rate:  # None or NaN: no tariff attached
+        return words
+    return f"{words}, {100 * rate:.3g} %"
+
+
+def percent(value: float) -> str:
+    """A share as a percentage that never rounds a small non-zero value to ``0 %``."""
+    if value != value:
+        return "–"
+    if 0 < value < 0.01:
+        return f"{100 * value:.2g} %"
+    return f"{100 * value:.0f} %" if value in (0.0, 1.0) else f"{100 * value:.1f} %"
+
+
+def percent_ticks(v: float, _pos: object = None) -> str:
+    """A tick label of a share axis: whole percentages (``20 %``)."""
+    return f"{100 * v:.0f} %"
+
+
+def week_dates(start: dt.date, weeks: Sequence[int] | range) -> list[dt.date]:
+    """The date of each week of talks (week 0 is ``start``)."""
+    return [start + dt.timedelta(weeks=int(w)) for w in weeks]
+
+
+def styled[F: Callable[..., Any]](draw: F) -> F:
+    """Run a figure function inside the house style (the user's rcParams are left alone)."""
+
+    @functools.wraps(draw)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with plt.rc_context(STYLE):
+            return draw(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def save_figure(fig: plt.Figure, path: Path, dpi: int = PNG_DPI) -> Path:
+    """Write ``path`` (PNG) and its PDF twin atomically, then close the figure."""
+    try:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=dpi, format="png")
+        with atomic_path(path.with_suffix(VECTOR_SUFFIX)) as tmp:
+            fig.savefig(tmp, format="pdf")
+    finally:  # a full disk must not leave the figure open
+        plt.close(fig)
+    return path

@@ -1,0 +1,112 @@
+"""A sweep's figure: every track's deal likelihood, with its 95 % interval, at every point.
+
+Drawn once per sweep by the sweep callback from the long aggregate table (one row per job and
+track). All panels share one fixed y axis (0–100 %), so the tracks compare, and so do two sweeps.
+A numeric first parameter is an x axis with lines; anything else (True/False, strategy names) is
+categorical and its points are never joined by a line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from sim.plots.style import PAGE_IN, human, line_style, percent_ticks, save_figure, styled
+
+
+def is_numeric_axis(values: pd.Series) -> bool:
+    """Whether a parameter's values are numbers (not booleans) to put on a numeric axis."""
+    kinds = {type(v) for v in values.dropna()}
+    return bool(kinds) and kinds <= {int, float, np.int64, np.float64}
+
+
+def _series(table: pd.DataFrame, params: Sequence[str]) -> list[tuple[str, pd.DataFrame]]:
+    """Rows split by the parameters after the first (one curve each)."""
+    rest = list(params[1:])
+    if not rest:
+        return [("", table)]
+    return [
+        (", ".join(f"{human(p.split('.')[-1])} = {v}" for p, v in zip(rest, key, strict=True)), g)
+        for key, g in table.groupby(rest, sort=False, dropna=False)
+    ]
+
+
+@styled
+def plot_sweep_likelihoods(
+    long: pd.DataFrame,
+    params: Sequence[str],
+    path: Path,
+    title: str = "",
+    param_labels: Mapping[str, str] | None = None,
+    track_labels: Mapping[str, str] | None = None,
+) -> Path:
+    """Deal likelihood with its 95 % interval per track (panels) across the sweep's points.
+
+    Args:
+        long: One row per complete job and track: the parameters, ``track``,
+            ``deal_likelihood``, ``ci_low``, ``ci_high``.
+        params: The swept parameters (the first is the x axis).
+        path: The PNG to write (a PDF beside it).
+        title: Figure title (default: names the swept parameters).
+        param_labels: Human names of the parameters (default: the key's last part in words).
+        track_labels: Human names of the tracks.
+
+    Returns:
+        ``path``.
+    """
+    plabels, tlabels = param_labels or {}, track_labels or {}
+    tracks = list(dict.fromkeys(long["track"]))
+    ncols = min(len(tracks), 3)
+    nrows = int(np.ceil(len(tracks) / ncols))
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(PAGE_IN, 2.0 * nrows + 0.9), sharey=True, squeeze=False
+    )
+    x_param = params[0] if params else None
+    numeric = x_param is not None and is_numeric_axis(long[x_param])
+    categories = list(dict.fromkeys(long[x_param].astype(str))) if x_param else ["all jobs"]
+    for ax, track in zip(axes.flat, tracks, strict=False):
+        rows = long[long["track"] == track]
+        groups = _series(rows, params)
+        for i, (name, group) in enumerate(groups):
+            if numeric:
+                x = group[x_param].to_numpy(dtype=float)
+            else:
+                at = {c: j for j, c in enumerate(categories)}
+                values = group[x_param].astype(str) if x_param else pd.Series(["all jobs"])
+                offset = (i - (len(groups) - 1) / 2) * 0.12  # side by side, never joined
+                x = np.array([at[v] for v in values]) + offset
+            p = group["deal_likelihood"].to_numpy(dtype=float)
+            err = np.vstack([p - group["ci_low"], group["ci_high"] - p])
+            style = line_style(i)
+            ax.errorbar(
+                x,
+                p,
+                yerr=err,
+                fmt="o",
+                ms=3,
+                capsize=2,
+                label=name or None,
+                color=style["color"],
+                linestyle=style["linestyle"] if numeric else "none",
+            )
+        ax.set_title(tlabels.get(track, human(track)), loc="left")
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(percent_ticks))
+        if not numeric:
+            ax.set_xticks(range(len(categories)), categories, rotation=30, ha="right")
+        if x_param is not None:
+            ax.set_xlabel(plabels.get(x_param, human(x_param.split(".")[-1])))
+    for ax in axes.flat[len(tracks) :]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("deal likelihood")
+    if len(params) > 1:
+        axes.flat[0].legend(loc="best", frameon=False)
+    swept = ", ".join(plabels.get(p, human(p.split(".")[-1])) for p in params) or "no parameter"
+    fig.suptitle(title or f"Deal likelihood (95 % intervals) across the sweep of {swept}")
+    fig.tight_layout()
+    return save_figure(fig, path)
