@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.cluster_design import cluster_efficiency
 from benchmarks.common import OUT_DIR, Record, machine_info
 from benchmarks.default_scenario import bench_default, bench_pool_startup, default_experiment
 from benchmarks.eight_issue import bench_eight_issue, eight_issue_experiment
@@ -31,6 +32,7 @@ from benchmarks.scaling import (
     scale_replicates,
     scale_rounds,
 )
+from benchmarks.streaming import streaming_records
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def _issue6_targets(res: dict[str, Any]) -> list[Record]:
     workers = res["parallel"][0]["n_workers"]
     peak = max(r["peak_mib"] for r in res["memory"])
     top = round(outc[-1]["log10_outcomes"])
-    return [
+    out = [
         _target("workload 2: negotiations/s on one core", eight_1["rate_best"], lo=20_000),
         _target("default scenario: replicates/s on one core", default_1["rate_best"], lo=5_000),
         _target(
@@ -141,6 +143,20 @@ def _issue6_targets(res: dict[str, Any]) -> list[Record]:
         _target(f"parallel efficiency, {workers} workers, end to end (worst)", min(cold), lo=0.8),
         _target(f"parallel efficiency, {workers} workers, started pool (worst)", min(warm), lo=0.8),
     ]
+    if "streaming" in res:  # issue 17
+        big = res["streaming"][-1]
+        out += [
+            _target(f"peak RSS MiB, streamed run of {big['n']:,}", big["peak_mib"], hi=1024),
+            _target(
+                f"throughput {big['n']:,} / smallest streamed run",
+                big["throughput_vs_smallest"],
+                lo=0.9,
+            ),
+        ]
+    if "cluster_design" in res:
+        eff = res["cluster_design"]["efficiency"]
+        out.append(_target("parallel efficiency, 64-point design, 2 Dask workers", eff, lo=0.8))
+    return out
 
 
 def _log(msg: str) -> None:
@@ -206,6 +222,11 @@ def run(plan: Plan) -> dict[str, Any]:
         bench_morris(plan.morris_trajectories, plan.morris_replicates),
         bench_rejection(plan.abc_draws, plan.abc_replicates),
     ]
+
+    _log("workload 6: streamed runs by size (subprocesses; 10^7 with SIM_BENCH_1E7=1)")
+    res["streaming"] = streaming_records()
+    _log("workload 7: 64-point design on a loopback Dask cluster, 1 vs 2 workers")
+    res["cluster_design"] = cluster_efficiency()
 
     _log("profiles")
     res["profiles"] = [

@@ -20,6 +20,7 @@ from typing import Any, NoReturn, Protocol
 import pandas as pd
 
 from sim.runs.aggregate import COMPLETE, JobRecord, swept_parameters
+from sim.runs.faults import describe
 
 #: Exit statuses: done; done, but some jobs failed or are missing; nothing usable to work on.
 EXIT_OK, EXIT_INCOMPLETE, EXIT_ERROR = 0, 1, 2
@@ -50,8 +51,8 @@ def command(
 ) -> Callable[[Callable[[argparse.Namespace], int]], Main]:
     """Make a script's ``main(argv=None) -> int`` from ``body(args) -> int``.
 
-    ``main`` parses ``argv`` with ``parser`` and runs ``body``; a :class:`Failure` raised in it
-    becomes ``error: ...`` on stderr and exit status 2.
+    ``main`` parses ``argv`` with ``parser`` and runs ``body``; a :class:`Failure` or an
+    ``OSError`` raised in it becomes ``error: ...`` (one line) on stderr and exit status 2.
     """
 
     def decorate(body: Callable[[argparse.Namespace], int]) -> Main:
@@ -65,8 +66,7 @@ def command(
                 print(f"error: {exc}", file=sys.stderr)
                 return EXIT_ERROR
             except OSError as exc:  # unreadable input, a read-only or full output folder
-                where = exc.filename or args.results_dir
-                print(f"error: {where}: {exc.strerror or exc}", file=sys.stderr)
+                print(f"error: {describe(exc)}", file=sys.stderr)
                 return EXIT_ERROR
             except (ValueError, KeyError, TypeError) as exc:  # a truncated or foreign file
                 why = " ".join(str(exc).split())[:300] or type(exc).__name__

@@ -45,6 +45,7 @@ from sim.config.errors import ConfigError
 from sim.config.schema import GeniusConfig, RunConfig
 from sim.domain.scenario import Scenario
 from sim.runs import locks
+from sim.runs.backends import map_points
 from sim.runs.execute import RunOutcome, simulate_run, write_run
 from sim.runs.files import atomic_path
 from sim.runs.jobs import clear_failure, config_hash, stamp_summary
@@ -282,6 +283,12 @@ def _simulate_config(cfg: RunConfig, overrides: Sequence[str]) -> SimulationResu
     )
 
 
+def _point_likelihoods(task: tuple[RunConfig, list[str]]) -> list[dict[str, Any]]:
+    """One sweep point's deal-likelihood records (module level: it is sent to workers)."""
+    cfg, applied = task
+    return list(_simulate_config(cfg, applied).summary["deal_likelihood"])
+
+
 def simulate(
     overrides: Overrides = None,
     *,
@@ -341,8 +348,10 @@ def sweep(
     batch_size: int | None = None,
     n_workers: int | None = None,
     progress: bool = False,
+    backend: str | None = None,
+    address: str | None = None,
 ) -> pd.DataFrame:
-    """Simulate every point of a grid of overrides in this process and tabulate the likelihoods.
+    """Simulate every point of a grid of overrides and tabulate the likelihoods.
 
     The points are the cartesian product of the grid's values, the last key varying fastest.
     Every point is composed and validated before any is simulated, so a bad value fails at once.
@@ -360,6 +369,10 @@ def sweep(
         batch_size: As for :func:`simulate`.
         n_workers: As for :func:`simulate`.
         progress: As for :func:`simulate` (one bar per point).
+        backend: Where the points run (:func:`sim.runs.backends.map_points`): ``"local"`` (this
+            process, the default) or ``"dask"`` (a Dask distributed cluster).
+        address: The cluster's scheduler, ``tcp://host:port`` (implies ``backend="dask"``).
+            The results are those of a local sweep: same seeds, same random numbers.
 
     Returns:
         A long table, one row per point and track (tracks as in
@@ -414,10 +427,11 @@ def sweep(
     columns = [_column_name(k) for k in keys]
     param_columns = [c for c in columns if c not in SWEEP_COLUMNS]
     rows: list[dict[str, Any]] = []
-    for point, cfg, applied in points:
-        result = _simulate_config(cfg, applied)
+    tasks = [(cfg, applied) for _, cfg, applied in points]
+    results = map_points(_point_likelihoods, tasks, backend=backend, address=address)
+    for (point, _, _), records in zip(points, results, strict=True):
         params = {c: v for c, v in zip(columns, point, strict=True) if c in param_columns}
-        for record in result.summary["deal_likelihood"]:
+        for record in records:
             rows.append({**params, **{c: record[c] for c in SWEEP_COLUMNS}})
     return pd.DataFrame(rows, columns=[*param_columns, *SWEEP_COLUMNS])
 

@@ -366,7 +366,7 @@ def efficiency_summary(
         Kalai, E., and Smorodinsky, M. (1975). Other solutions to Nash's bargaining problem.
         Econometrica 43(3), 513-518.
     """
-    arr, point = _as_utilities(u), _as_point(d)
+    arr = _as_utilities(u)
     agreed = np.asarray(agreed_outcomes)
     if agreed.ndim != 1:
         raise ValueError(f"agreed_outcomes must be one-dimensional, got shape {agreed.shape}")
@@ -376,7 +376,22 @@ def efficiency_summary(
     n = arr.shape[1]
     if agreed.size and (agreed.min() < 0 or agreed.max() >= n):
         raise ValueError(f"agreed outcome indices must lie in [0, {n})")
+    return efficiency_from_counts(arr, d, np.bincount(agreed, minlength=n), nash_weight)
 
+
+def efficiency_from_counts(
+    u: npt.ArrayLike, d: npt.ArrayLike, counts: npt.ArrayLike, nash_weight: float = 0.5
+) -> EfficiencySummary:
+    """:func:`efficiency_summary` from how often each outcome was agreed (``counts[i]``).
+
+    The means are weighted by the counts, so a run's agreements can be tallied batch by batch
+    (:mod:`sim.analysis.running`) and give the same figures whatever the batches.
+    """
+    arr, point = _as_utilities(u), _as_point(d)
+    weights = np.asarray(counts, dtype=np.int64)
+    if weights.shape != (arr.shape[1],) or (weights < 0).any():
+        raise ValueError(f"counts must be {arr.shape[1]} non-negative integers")
+    m = int(weights.sum())
     nash = nash_point(arr, point, weight=nash_weight)
     ks = kalai_smorodinsky_point(arr, point)
     best = max_welfare_point(arr)
@@ -385,17 +400,19 @@ def efficiency_summary(
     nash_u = _utilities_of(arr, nash)
     nan = float("nan")
     share = distance = to_nash = ratio = nan
-    if agreed.size:
+    if m:
+        seen = np.flatnonzero(weights)  # the distinct agreements and how often each was struck
+        w = weights[seen].astype(np.float64)
         mask = pareto_mask(arr)
-        pts = arr[:, agreed].T
-        share = float(mask[agreed].mean())
-        distance = float(_distance_to(arr[:, mask].T, pts).mean())
+        pts = arr[:, seen].T
+        share = float(w @ mask[seen] / m)
+        distance = float(w @ _distance_to(arr[:, mask].T, pts) / m)
         if nash is not None:
-            to_nash = float(np.hypot(*(pts - np.asarray(nash_u)).T).mean())
+            to_nash = float(w @ np.hypot(*(pts - np.asarray(nash_u)).T) / m)
         if max_welfare > 0.0:
-            ratio = float(welfare[agreed].mean() / max_welfare)
+            ratio = float((w @ welfare[seen] / m) / max_welfare)
     return {
-        "n_agreed": int(agreed.size),
+        "n_agreed": m,
         "share_pareto_efficient": share,
         "mean_distance_to_frontier": distance,
         "mean_distance_to_nash": to_nash,

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from sim.config.structure import MAX_REPLICATES
+from sim.runs.faults import describe
 from sim.runs.files import read_json
 from sim.runs.jobs import config_hash
 from sim.runs.replay import ReplayError, describe_outcome, load_run_config, replay, write_replay
@@ -44,9 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         write_replay(result, out_dir)
-    except OSError as exc:  # a read-only or full disk: one line
-        where = exc.filename or out_dir
-        print(f"replay error: {where}: {exc.strerror or exc}", file=sys.stderr)
+    except OSError as exc:  # a read-only, full or vanished folder, or a file in its place
+        print(f"error: {describe(exc)}", file=sys.stderr)
         return 1
     n_offers = int((result.trace["event"] == "offer").sum()) if len(result.trace) else 0
     print(f"replicate {args.replicate}: {n_offers} offers, {len(result.trace)} events -> {out_dir}")

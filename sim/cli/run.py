@@ -28,6 +28,7 @@ from sim.config.errors import ConfigError
 from sim.config.genius import resolve_genius
 from sim.config.schema import RunConfig
 from sim.config.validation import validate_run
+from sim.runs.faults import describe
 from sim.runs.jobs import read_jobs_file, run_job
 from sim.runs.locks import DirectoryBusy, release_all
 
@@ -92,7 +93,15 @@ def _app(dict_cfg: DictConfig) -> dict[str, Any] | None:
         validate_run(cfg)
     except ConfigError as exc:  # exit here, before Hydra logs a multi-line job failure
         _exit_config_error(str(exc))
-    return run_job(cfg, out_dir, execute, multirun=False)
+    try:
+        return run_job(cfg, out_dir, execute, multirun=False)
+    except OSError as exc:  # reported by main(); raised here, Hydra would print a second line
+        _RUN_FAULT.append(exc)
+        return None
+
+
+#: The I/O fault that ended a single run (see ``_app``), for :func:`main` to report.
+_RUN_FAULT: list[OSError] = []
 
 
 def _exit_config_error(message: str) -> NoReturn:
@@ -107,9 +116,12 @@ def main() -> None:
     from sim.cli import callbacks
 
     callbacks.reset_sweep_report()
+    _RUN_FAULT.clear()
     try:
         trust.check_command_line(sys.argv[1:])  # before Hydra acts on any of it
         _app()
+        if _RUN_FAULT:
+            raise _RUN_FAULT.pop()
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
         sys.exit(2)
@@ -123,8 +135,7 @@ def main() -> None:
         print(f"refused: {exc}", file=sys.stderr)
         sys.exit(2)
     except OSError as exc:  # a full disk, a read-only folder: one line, and what did finish
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"error: {describe(exc)}", file=sys.stderr)
         report = callbacks.aggregate_interrupted_sweep()
         if report is not None:
             print(f"sweep aggregate: {report.describe()}")

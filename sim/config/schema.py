@@ -532,7 +532,9 @@ class RunConfig:
             name), see :mod:`sim.engine.streams`.
         n_replicates: Monte Carlo replicates.
         batch_size: Replicates simulated together by one Mesa model.
-        n_workers: Worker processes; 0 means one per CPU core.
+        n_workers: Worker processes; 0 means one per CPU core. More than the usable cores are
+            capped to them with a notice (:mod:`sim.runs.limits`).
+        force_workers: Refuse, rather than cap, an ``n_workers`` above the usable cores.
         progress: Show a progress bar for long runs.
         precision: Adaptive replication: keep adding batches of replicates until every deal
             likelihood's 95% interval has a half-width <= ``precision`` (``None``: off; run
@@ -555,6 +557,7 @@ class RunConfig:
     n_replicates: int = 10_000
     batch_size: int = 2_000
     n_workers: int = 1
+    force_workers: bool = False
     progress: bool = True
     precision: float | None = None
     max_replicates: int = 100_000

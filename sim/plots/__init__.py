@@ -6,6 +6,7 @@ The only package of ``sim`` that imports matplotlib.
 """
 
 from sim.plots.figures import (
+    plot_agreement_week_counts,
     plot_agreement_weeks,
     plot_concessions,
     plot_deal_likelihood,
@@ -18,6 +19,7 @@ from sim.plots.style import save_figure
 from sim.plots.sweep import plot_sweep_likelihoods
 
 __all__ = [
+    "plot_agreement_week_counts",
     "plot_agreement_weeks",
     "plot_concessions",
     "plot_deal_likelihood",

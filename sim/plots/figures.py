@@ -116,8 +116,34 @@ def plot_agreement_weeks(
     All panels share one y scale (a share of replicates), the x axis is in dates when
     ``start_date`` is given, and the negotiators' deadline is a dashed line.
     """
+    counts, rows = {}, {}
+    for track in outcomes["track"].cat.categories:
+        group = outcomes[outcomes["track"] == track]
+        weeks = group["agreement_week"].dropna().to_numpy(dtype=np.int64)
+        counts[str(track)] = np.bincount(weeks, minlength=n_weeks)[:n_weeks]
+        rows[str(track)] = len(group)
+    return plot_agreement_week_counts(
+        counts, rows, path, title, start_date, deadline_week, track_labels
+    )
+
+
+@styled
+def plot_agreement_week_counts(
+    week_counts: Mapping[str, np.ndarray],
+    rows: Mapping[str, int],
+    path: Path,
+    title: str = "",
+    start_date: dt.date | None = None,
+    deadline_week: float | None = None,
+    track_labels: Mapping[str, str] | None = None,
+) -> Path:
+    """:func:`plot_agreement_weeks` from agreements per week (``week_counts[track][w]``).
+
+    ``rows[track]`` is the number of the track's replicates (the denominator of the shares), so
+    a streamed run of any size draws this from its running totals.
+    """
     labels = track_labels or {}
-    tracks = list(outcomes["track"].cat.categories)
+    tracks = list(week_counts)
     fig, axes = plt.subplots(
         len(tracks),
         1,
@@ -126,15 +152,16 @@ def plot_agreement_weeks(
         sharey=True,
         squeeze=False,
     )
-    edges = _week_axis(start_date, np.arange(n_weeks + 1) - 0.5)
     for i, (ax, track) in enumerate(zip(axes[:, 0], tracks, strict=True)):
-        rows = outcomes[outcomes["track"] == track]
-        weeks = rows["agreement_week"].dropna().to_numpy(dtype=float)
-        x = _week_axis(start_date, weeks)
-        ax.hist(x, bins=edges, weights=np.full(weeks.size, 1 / max(len(rows), 1)), color=colour(i))
+        counts = np.asarray(week_counts[track], dtype=np.float64)
+        n_weeks = counts.size
+        edges = _week_axis(start_date, np.arange(n_weeks + 1) - 0.5)
+        n = max(rows[track], 1)
+        x = _week_axis(start_date, np.arange(n_weeks, dtype=float))
+        ax.hist(x, bins=edges, weights=counts / n, color=colour(i))
         _mark_deadline(ax, start_date, deadline_week)
         ax.set_ylabel("share")
-        share = weeks.size / max(len(rows), 1)
+        share = counts.sum() / n
         ax.set_title(f"{labels.get(track, human(track))}: {percent(share)} agree", loc="left")
         ax.yaxis.set_major_formatter(plt.FuncFormatter(percent_ticks))
     _date_ticks(axes[-1, 0], start_date)
@@ -302,6 +329,7 @@ def plot_outcomes_over_frontier(
     labels: tuple[str, str] = ("Canada", "United States"),
     title: str = "",
     n_replicates: int | None = None,
+    weights: np.ndarray | None = None,
 ) -> Path:
     """Agreed outcomes over the outcome space, its Pareto frontier and the bargaining benchmarks.
 
@@ -320,6 +348,8 @@ def plot_outcomes_over_frontier(
         labels: Party names, in row order of ``u``.
         title: Figure title.
         n_replicates: The track's replicates (the denominator of the shares).
+        weights: How many agreements each row of ``agreed_utilities`` stands for (default one
+            each), so a run of any size passes its distinct agreements once.
 
     Returns:
         ``path``.
@@ -328,6 +358,8 @@ def plot_outcomes_over_frontier(
 
     utilities = np.asarray(u, dtype=np.float64)
     agreed = np.asarray(agreed_utilities, dtype=np.float64).reshape(-1, 2)
+    times = np.ones(agreed.shape[0]) if weights is None else np.asarray(weights, dtype=np.float64)
+    n_agreed = int(times.sum())
     n = utilities.shape[1]
     max_drawn = 20_000
     shown = np.arange(n)
@@ -356,11 +388,11 @@ def plot_outcomes_over_frontier(
         ms=3,
         label="Pareto frontier",
     )
-    denominator = max(n_replicates or agreed.shape[0], 1)
+    denominator = max(n_replicates or n_agreed, 1)
     hb = ax.hexbin(
         agreed[:, 0],
         agreed[:, 1],
-        C=np.full(agreed.shape[0], 1.0 / denominator),
+        C=times / denominator,
         reduce_C_function=np.sum,
         gridsize=30,
         mincnt=1,
@@ -378,7 +410,7 @@ def plot_outcomes_over_frontier(
     ax.set_xlabel(f"utility, {labels[0]}")
     ax.set_ylabel(f"utility, {labels[1]}")
     ax.legend(loc="lower left", framealpha=0.9, markerscale=1.0)
-    ax.set_title(title or f"Agreements over the outcome space ({agreed.shape[0]:,} agreements)")
+    ax.set_title(title or f"Agreements over the outcome space ({n_agreed:,} agreements)")
     return _save(fig, path)
 
 

@@ -92,9 +92,11 @@ def styled[F: Callable[..., Any]](draw: F) -> F:
 
 def save_figure(fig: plt.Figure, path: Path, dpi: int = PNG_DPI) -> Path:
     """Write ``path`` (PNG) and its PDF twin atomically, then close the figure."""
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=dpi, format="png")
-    with atomic_path(path.with_suffix(VECTOR_SUFFIX)) as tmp:
-        fig.savefig(tmp, format="pdf")
-    plt.close(fig)
+    try:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=dpi, format="png")
+        with atomic_path(path.with_suffix(VECTOR_SUFFIX)) as tmp:
+            fig.savefig(tmp, format="pdf")
+    finally:  # a full disk must not leave the figure open
+        plt.close(fig)
     return path

@@ -15,6 +15,7 @@ whether to stop.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -89,41 +90,36 @@ def next_total(summary: pd.DataFrame, current: int, cfg: RunConfig) -> int:
     return min(cfg.max_replicates, current + batches * step)
 
 
-def run_adaptive(experiment: Experiment, cfg: RunConfig) -> tuple[pd.DataFrame, AdaptiveReport]:
-    """Simulate rounds of replicates until the precision target or the cap is reached.
+#: Simulates replicates ``first .. first + n - 1`` and returns the deal likelihoods of all the
+#: replicates simulated so far (:func:`sim.analysis.likelihood.deal_likelihoods` rows).
+RoundFn = Callable[[int, int], pd.DataFrame]
+
+
+def adaptive_rounds(cfg: RunConfig, simulate_round: RoundFn) -> AdaptiveReport:
+    """Call ``simulate_round`` until the precision target or the cap is reached.
+
+    The run's outcomes stay with the caller (in memory, or streamed to a file).
 
     Args:
-        experiment: What to simulate.
         cfg: The run config; ``precision`` must be set.
+        simulate_round: Simulates one round and returns the likelihoods so far.
 
     Returns:
-        The outcome table of replicates ``0 .. n - 1`` and the report.
+        The report.
     """
     assert cfg.precision is not None
-    parts: list[pd.DataFrame] = []
     total, totals = 0, []
     target = min(cfg.n_replicates, cfg.max_replicates)
     while True:
-        parts.append(
-            run_replicates(
-                experiment,
-                target - total,
-                cfg.batch_size,
-                cfg.n_workers,
-                progress=cfg.progress,
-                first=total,
-            )
-        )
+        summary = simulate_round(total, target - total)
         total = target
         totals.append(total)
-        outcomes = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        summary = deal_likelihoods(outcomes, CONFIDENCE)
         widths = half_widths(summary)
         is_reached = bool((widths <= cfg.precision).all())
         if is_reached or total >= cfg.max_replicates:
             break
         target = next_total(summary, total, cfg)
-    report = AdaptiveReport(
+    return AdaptiveReport(
         precision=cfg.precision,
         max_replicates=cfg.max_replicates,
         n_replicates=total,
@@ -133,7 +129,34 @@ def run_adaptive(experiment: Experiment, cfg: RunConfig) -> tuple[pd.DataFrame, 
         widest_track=str(widths.idxmax()),
         totals=tuple(totals),
     )
-    return outcomes, report
+
+
+def run_adaptive(experiment: Experiment, cfg: RunConfig) -> tuple[pd.DataFrame, AdaptiveReport]:
+    """Simulate rounds of replicates in memory until the precision target or the cap is reached.
+
+    Args:
+        experiment: What to simulate.
+        cfg: The run config; ``precision`` must be set.
+
+    Returns:
+        The outcome table of replicates ``0 .. n - 1`` and the report.
+    """
+    parts: list[pd.DataFrame] = []
+
+    def simulate_round(first: int, n: int) -> pd.DataFrame:
+        parts.append(
+            run_replicates(
+                experiment, n, cfg.batch_size, cfg.n_workers, progress=cfg.progress, first=first
+            )
+        )
+        return deal_likelihoods(_joined(parts), CONFIDENCE)
+
+    report = adaptive_rounds(cfg, simulate_round)
+    return _joined(parts), report
+
+
+def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
 def simulate_outcomes(

@@ -1,14 +1,18 @@
 """Simulate a validated run config and write its run directory (used by the CLI and the API).
 
-:func:`simulate_run` does the work in memory and returns a :class:`RunOutcome`;
-:func:`write_run` writes ``outcomes.parquet``, ``summary.json``, the figures and, last but for the
-completion stamp, ``manifest.json`` (seed, RNG scheme, versions, git commit, full config).
+:func:`execute` (the command line) streams the outcomes to disk in constant memory
+(:func:`stream_run`); :func:`simulate_run` (the Python API) does the work in memory and returns a
+:class:`RunOutcome`; :func:`write_run` writes ``outcomes.parquet``, ``summary.json``, the
+figures and, last but for the completion stamp, ``manifest.json`` (seed, RNG scheme, versions,
+git commit, full config).
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import math
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +25,13 @@ from sim.config.labels import human
 from sim.config.schema import RunConfig
 from sim.runs.adaptive import AdaptiveReport, simulate_outcomes
 from sim.runs.experiment import Experiment, build_experiment, resolve_workers
+from sim.runs.faults import naming
 from sim.runs.files import build_manifest, write_json
-from sim.runs.outputs import jsonable, write_outputs
+from sim.runs.limits import check_run
+from sim.runs.outputs import jsonable, write_figures, write_outputs
 from sim.runs.report import REPORT_FILE, run_report
-from sim.runs.schema import MANIFEST_FILE, OUTCOMES_FILE
+from sim.runs.schema import MANIFEST_FILE, OUTCOMES_FILE, SUMMARY_FILE
+from sim.runs.stream import simulate_streaming, streamed_parquet, summary_header
 
 #: The run's log: Hydra's job logging writes it to ``run.log`` in the run directory.
 log = logging.getLogger(__name__)
@@ -65,6 +72,7 @@ def simulate_run(cfg: RunConfig) -> RunOutcome:
     Returns:
         The outcome table and its summary.
     """
+    _announce(check_run(cfg, in_memory=True))
     started = time.perf_counter()
     experiment = build_experiment(cfg)
     outcomes, adaptive = simulate_outcomes(experiment, cfg)
@@ -96,20 +104,82 @@ def write_run(run: RunOutcome, out_dir: Path, wall_time_s: float | None = None) 
     figures = cfg.figures is not False  # None (the default outside a sweep) draws them
     names = write_outputs(out_dir, run.outcomes, run.experiment.compiled, run.summary, figures)
     log.info("wrote %s and %d figure(s) to %s", OUTCOMES_FILE, len(names), out_dir)
-    extra = {
-        "simulation_time_s": round(run.simulation_time_s, 3),
-        "n_replicates": run.n_replicates,
-        "batch_size": cfg.batch_size,
-        "n_workers": resolve_workers(cfg.n_workers),
-        "replicates_per_second": round(run.n_replicates / max(run.simulation_time_s, 1e-9), 1),
-        "config": jsonable(cfg),
-    }
     wall = run.simulation_time_s if wall_time_s is None else wall_time_s
-    manifest = build_manifest(cfg.seed, wall, extra)
-    write_json(out_dir / MANIFEST_FILE, manifest)
+    manifest = _write_manifest(out_dir, cfg, run.n_replicates, run.simulation_time_s, wall)
     run_report(out_dir, run.summary, manifest, names, human)
     log.info("wrote %s and %s", MANIFEST_FILE, REPORT_FILE)
     return out_dir
+
+
+def _announce(notice: str | None) -> None:
+    if notice is not None:
+        print(notice, file=sys.stderr)
+        log.warning(notice)
+
+
+def _write_manifest(
+    out_dir: Path, cfg: RunConfig, n_replicates: int, simulation_s: float, wall_s: float
+) -> dict[str, Any]:
+    extra = {
+        "simulation_time_s": round(simulation_s, 3),
+        "n_replicates": n_replicates,
+        "batch_size": cfg.batch_size,
+        "n_workers": resolve_workers(cfg.n_workers),
+        "replicates_per_second": round(n_replicates / max(simulation_s, 1e-9), 1),
+        "config": jsonable(cfg),
+    }
+    manifest = build_manifest(cfg.seed, wall_s, extra)
+    write_json(out_dir / MANIFEST_FILE, manifest)
+    return manifest
+
+
+def stream_run(cfg: RunConfig, out_dir: Path) -> tuple[dict[str, Any], AdaptiveReport | None]:
+    """Simulate a validated config in constant memory and write its run directory.
+
+    The outcomes stream to ``outcomes.parquet`` (:mod:`sim.runs.stream`); the summary and the
+    figures come from the running totals; the manifest and the report are written last.
+
+    Returns:
+        The summary written to ``summary.json`` and the adaptive report (``None`` when off).
+    """
+    _announce(check_run(cfg))
+    started = time.perf_counter()
+    with naming(out_dir):
+        out_dir.mkdir(parents=True, exist_ok=True)
+    identity = _folder_identity(out_dir)
+    experiment = build_experiment(cfg)
+    with streamed_parquet(out_dir / OUTCOMES_FILE) as stream:
+        streamed = simulate_streaming(experiment, cfg, stream.write)
+    summary = {**summary_header(cfg, streamed), **streamed.totals.summary()}
+    simulation_s = time.perf_counter() - started
+    log.info("simulated in %.2f s", simulation_s)
+    _require_folder(out_dir, identity)
+    write_json(out_dir / SUMMARY_FILE, summary)
+    names = write_figures(out_dir, streamed.totals, summary) if cfg.figures is not False else []
+    log.info("wrote %s and %d figure(s) to %s", OUTCOMES_FILE, len(names), out_dir)
+    _require_folder(out_dir, identity)
+    wall = time.perf_counter() - started
+    manifest = _write_manifest(out_dir, cfg, streamed.n_replicates, simulation_s, wall)
+    run_report(out_dir, summary, manifest, names, human)
+    log.info("wrote %s and %s", MANIFEST_FILE, REPORT_FILE)
+    return summary, streamed.adaptive
+
+
+def _folder_identity(out_dir: Path) -> tuple[int, int]:
+    """The run folder's device and inode, to notice it vanished (or was replaced) mid-run."""
+    try:
+        st = out_dir.stat()
+    except FileNotFoundError:
+        return (-1, -1)
+    return (st.st_dev, st.st_ino)
+
+
+def _require_folder(out_dir: Path, identity: tuple[int, int]) -> None:
+    """Stop if the run folder vanished mid-run: writing on would re-create it, half-full."""
+    if _folder_identity(out_dir) != identity:
+        raise FileNotFoundError(
+            errno.ENOENT, "the run folder vanished while the run wrote it", str(out_dir)
+        )
 
 
 def format_likelihoods(likelihoods: pd.DataFrame) -> str:
@@ -155,18 +225,16 @@ def execute(cfg: RunConfig, out_dir: Path) -> dict[str, Any]:
         cfg.batch_size,
         resolve_workers(cfg.n_workers),
     )
-    run = simulate_run(cfg)
-    log.info("simulated in %.2f s", run.simulation_time_s)
-    write_run(run, out_dir, wall_time_s=time.perf_counter() - started)
+    summary, adaptive = stream_run(cfg, out_dir)
     wall = time.perf_counter() - started
-    tables = [format_likelihoods(pd.DataFrame(run.summary["deal_likelihood"]))]
-    by_horizon = pd.DataFrame(run.summary["deal_likelihood_by_horizon"])
+    tables = [format_likelihoods(pd.DataFrame(summary["deal_likelihood"]))]
+    by_horizon = pd.DataFrame(summary["deal_likelihood_by_horizon"])
     if by_horizon["horizon"].nunique() > 1:
         tables.append(format_by_horizon(by_horizon))
-    if run.adaptive is not None:
-        tables.append(run.adaptive.describe())
-    tables.append(f"{run.n_replicates:,} replicates in {wall:.2f} s -> {out_dir}")
+    if adaptive is not None:
+        tables.append(adaptive.describe())
+    tables.append(f"{int(summary['n_replicates']):,} replicates in {wall:.2f} s -> {out_dir}")
     for text in tables:
         print(text)
         log.info("\n%s", text)
-    return run.summary
+    return summary

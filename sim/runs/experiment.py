@@ -6,13 +6,13 @@ the outcome table is identical whatever the batch size or the number of workers.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import math
 import multiprocessing as mp
-import os
 import threading
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +27,7 @@ from sim.domain.outcome_space import CompiledScenario, compile_scenario
 from sim.domain.politics import CompiledPolitics, compile_politics
 from sim.domain.scenario import ProtocolSpec
 from sim.engine.model import NegotiationModel
+from sim.runs.limits import effective_workers
 from sim.runs.schema import outcomes_frame
 
 IntArray = npt.NDArray[np.int64]
@@ -74,24 +75,30 @@ class Experiment:
         return model.outcome_columns()
 
 
-def plan_batches(
+def iter_batches(
     n_replicates: int, batch_size: int, n_workers: int, first: int = 0
-) -> list[IntArray]:
-    """Split replicate indices ``first .. first + n_replicates - 1`` into batches.
+) -> Iterator[IntArray]:
+    """Split replicate indices ``first .. first + n_replicates - 1`` into batches, lazily.
 
-    There are at least a few batches per worker, so loads balance.
+    There are at least a few batches per worker, so loads balance. Lazily, so 10^7 replicates
+    do not hold 10^7 indices before the first batch starts.
     """
     per_worker = math.ceil(n_replicates / max(n_workers * 4, 1)) if n_workers > 1 else batch_size
     size = max(1, min(batch_size, per_worker))
     stop = first + n_replicates
-    return [np.arange(s, min(s + size, stop), dtype=np.int64) for s in range(first, stop, size)]
+    return (np.arange(s, min(s + size, stop), dtype=np.int64) for s in range(first, stop, size))
+
+
+def plan_batches(
+    n_replicates: int, batch_size: int, n_workers: int, first: int = 0
+) -> list[IntArray]:
+    """:func:`iter_batches` as a list."""
+    return list(iter_batches(n_replicates, batch_size, n_workers, first))
 
 
 def resolve_workers(n_workers: int) -> int:
-    """``0`` means one worker per available core."""
-    if n_workers > 0:
-        return n_workers
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """``0`` means one worker per usable core; more than the usable cores are capped to them."""
+    return effective_workers(n_workers)
 
 
 _WORKER_EXPERIMENT: Experiment | None = None
@@ -122,22 +129,40 @@ def _start_method() -> str:
     return "spawn"
 
 
+def _in_order(
+    pool: ProcessPoolExecutor, batches: Iterator[IntArray], window: int
+) -> Iterator[Columns]:
+    """The batches' results in batch order, with at most ``window`` batches in flight.
+
+    A bounded window (unlike ``pool.map``, which submits every batch at once) keeps the finished
+    but not yet consumed results to a few batches, so memory does not grow with the run.
+    """
+    pending: collections.deque[Future[Columns]] = collections.deque()
+    for batch in batches:
+        pending.append(pool.submit(_simulate_in_worker, batch))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
 @contextlib.contextmanager
 def _batch_results(
-    experiment: Experiment, batches: Sequence[IntArray], n_workers: int
+    experiment: Experiment, n_batches: int, batches: Iterator[IntArray], n_workers: int
 ) -> Iterator[Iterator[Columns]]:
     """Yield the batches' results in batch order, from worker processes if ``n_workers > 1``."""
-    if n_workers <= 1 or len(batches) <= 1:
+    if n_workers <= 1 or n_batches <= 1:
         yield (experiment.simulate(b) for b in batches)
         return
+    workers = min(n_workers, n_batches)
     with ProcessPoolExecutor(
-        max_workers=min(n_workers, len(batches)),
+        max_workers=workers,
         mp_context=mp.get_context(_start_method()),
         initializer=_init_worker,
         initargs=(experiment,),
     ) as pool:
-        # submitting everything now starts (forks) the workers before any progress-bar thread
-        yield pool.map(_simulate_in_worker, batches)
+        # with fork, the first submit starts every worker at once (before the executor's thread)
+        yield _in_order(pool, batches, window=2 * workers)
 
 
 def run_replicates(
@@ -162,15 +187,35 @@ def run_replicates(
     Returns:
         One row per replicate and track, sorted by replicate then track.
     """
-    workers = resolve_workers(n_workers)
-    batches = plan_batches(n_replicates, batch_size, workers, first)
-    parts: list[Columns] = []
-    bar = tqdm(total=n_replicates, unit="rep", disable=not progress, delay=2.0, desc="replicates")
-    with _batch_results(experiment, batches, workers) as results, bar:
-        for cols in results:
-            parts.append(cols)
-            bar.update(int(cols["replicate"].size // max(len(experiment.compiled.tracks), 1)))
+    parts = list(
+        iter_batch_columns(experiment, n_replicates, batch_size, n_workers, progress, first)
+    )
     return outcomes_frame(experiment.compiled, experiment.seed, _concat(parts))
+
+
+def iter_batch_columns(
+    experiment: Experiment,
+    n_replicates: int,
+    batch_size: int,
+    n_workers: int = 1,
+    progress: bool = False,
+    first: int = 0,
+) -> Iterator[Columns]:
+    """Simulate replicates batch by batch and yield each batch's columns in replicate order.
+
+    Each batch is sorted by replicate then track, and batches cover consecutive replicates, so
+    the yielded batches concatenate to the table :func:`run_replicates` returns.
+    """
+    workers = resolve_workers(n_workers)
+    size = next(iter_batches(n_replicates, batch_size, workers, first), np.arange(1)).size
+    n_batches = math.ceil(n_replicates / max(size, 1))
+    batches = iter_batches(n_replicates, batch_size, workers, first)
+    bar = tqdm(total=n_replicates, unit="rep", disable=not progress, delay=2.0, desc="replicates")
+    n_tracks = max(len(experiment.compiled.tracks), 1)
+    with _batch_results(experiment, n_batches, batches, workers) as results, bar:
+        for cols in results:
+            bar.update(int(cols["replicate"].size // n_tracks))
+            yield _sort_rows(cols)
 
 
 def run_one_replicate(experiment: Experiment, replicate: int) -> pd.DataFrame:
@@ -179,10 +224,15 @@ def run_one_replicate(experiment: Experiment, replicate: int) -> pd.DataFrame:
     return outcomes_frame(experiment.compiled, experiment.seed, cols)
 
 
-def _concat(parts: list[Columns]) -> Columns:
-    cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+def _sort_rows(cols: Columns) -> Columns:
+    """Rows by replicate then track (the engine writes them track-major)."""
     order = np.lexsort((cols["track"], cols["replicate"]))
     return {k: v[order] for k, v in cols.items()}
+
+
+def _concat(parts: list[Columns]) -> Columns:
+    """Concatenate sorted batches of consecutive replicates (the result stays sorted)."""
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
 def compile_run(cfg: RunConfig) -> tuple[CompiledScenario, CompiledPolitics]:

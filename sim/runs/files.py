@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from sim.engine.streams import RNG_SCHEME
+from sim.runs.faults import naming
 
 #: Packages whose versions every manifest records.
 TRACKED_PACKAGES = (
@@ -52,19 +53,24 @@ def new_file_mode() -> int:
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; rename it onto ``path`` if the block succeeds.
 
-    The file that lands has the umask's mode (:func:`new_file_mode`), whatever wrote it.
+    The file that lands has the umask's mode (:func:`new_file_mode`), whatever wrote it. An
+    ``OSError`` (a full disk, a vanished folder) names ``path`` (:func:`sim.runs.faults.naming`);
+    the temporary file is removed either way.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    with naming(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
     tmp = Path(tmp_name)
     try:
-        yield tmp
-        if tmp.exists():  # mkstemp made it 0600; a writer that replaced it got its own mode
-            os.chmod(tmp, new_file_mode())
-        os.replace(tmp, path)
+        with naming(path, tmp):
+            yield tmp
+            if tmp.exists():  # mkstemp made it 0600; a writer that replaced it got its own mode
+                os.chmod(tmp, new_file_mode())
+            os.replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a vanished folder took it already
+            tmp.unlink(missing_ok=True)
 
 
 def json_safe(data: Any) -> Any:

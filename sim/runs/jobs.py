@@ -50,7 +50,7 @@ from sim.runs.stamp import refresh_stamp, remove_stamp, verify_stamp, write_stam
 
 #: Settings that change how a run goes (speed, display, whether it may replace an old result),
 #: never its results; left out of the config hash.
-EXECUTION_ONLY_FIELDS = ("n_workers", "progress", "overwrite", "figures")
+EXECUTION_ONLY_FIELDS = ("n_workers", "force_workers", "progress", "overwrite", "figures")
 
 Task = Callable[[RunConfig, Path], dict[str, Any]]
 
