@@ -19,8 +19,7 @@ import mesa
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.strategies.anticipation import DealOdds
-from sim.agents.strategies.base import UTILITY_EPS, Strategy, TrackView
+from sim.agents.strategies.base import UTILITY_EPS, DealOdds, Strategy, TrackView
 from sim.agents.world import World
 from sim.domain.politics import threshold_shift
 from sim.domain.scenario import NegotiatorSpec

@@ -11,7 +11,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.strategies.anticipation import DealOdds
+from sim.agents.strategies.base import DealOdds
 from sim.domain.outcome_space import CompiledScenario
 from sim.domain.politics import CompiledPolitics
 from sim.domain.scenario import EventKind, ProtocolSpec

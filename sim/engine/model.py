@@ -42,8 +42,7 @@ from sim.agents.coordinator import Coordinator
 from sim.agents.leader import Leader
 from sim.agents.negotiator import Negotiator
 from sim.agents.stakeholder import Stakeholder
-from sim.agents.strategies.anticipation import DealOdds
-from sim.agents.strategies.base import Strategy
+from sim.agents.strategies.base import DealOdds, Strategy
 from sim.domain.outcome_space import CompiledScenario
 from sim.domain.politics import CompiledPolitics
 from sim.domain.scenario import ConditionSpec, EventKind, ProtocolSpec

@@ -27,47 +27,16 @@ maximum, cached for the batch; each replicate's offer is then a ``searchsorted``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.strategies.base import UTILITY_EPS, TrackView
+from sim.agents.strategies.base import UTILITY_EPS, DealOdds, TrackView
 from sim.agents.strategies.offers import pareto_offer
-from sim.domain.politics import ratification_probability
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-
-
-@dataclass(frozen=True)
-class DealOdds:
-    """The Level II a negotiator anticipates on one track, for the replicates of a view.
-
-    Attributes:
-        margins: ``(L, n_outcomes)`` ``V_j(x) - theta_j`` of each leader ``j`` at the track.
-        sharpness: ``(L,)`` each leader's ``k_j``.
-        shifts: ``(G, L)`` the distinct threshold shifts this week (a handful).
-        group: ``(R,)`` each replicate's row of ``shifts``.
-        cache: Expected-utility tables already built (owned by the model: one batch).
-    """
-
-    margins: FloatArray
-    sharpness: FloatArray
-    shifts: FloatArray
-    group: IntArray
-    cache: dict[tuple[object, ...], tuple[FloatArray, IntArray]] = field(
-        default_factory=dict, compare=False
-    )
-
-    def probability(self, outcomes: IntArray, shift: FloatArray) -> FloatArray:
-        """``P_deal`` of ``outcomes`` under one vector of threshold shifts ``(L,)``."""
-        p = np.ones(outcomes.size)
-        for j in range(self.margins.shape[0]):  # the two leaders at the track
-            p *= ratification_probability(
-                self.margins[j, outcomes] - shift[j], float(self.sharpness[j])
-            )
-        return p
 
 
 def expected_utility_table(

@@ -6,16 +6,14 @@ batch of replicates at once (one outcome index or one accept flag per replicate)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from sim.domain.outcome_space import CompiledTrack
-
-if TYPE_CHECKING:  # the anticipation module imports this one
-    from sim.agents.strategies.anticipation import DealOdds
+from sim.domain.politics import ratification_probability
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -23,6 +21,36 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: Tolerance for utility comparisons, so equal utilities computed differently still compare equal.
 UTILITY_EPS = 1e-12
+
+
+@dataclass(frozen=True)
+class DealOdds:
+    """The Level II a negotiator anticipates on one track, for the replicates of a view.
+
+    Attributes:
+        margins: ``(L, n_outcomes)`` ``V_j(x) - theta_j`` of each leader ``j`` at the track.
+        sharpness: ``(L,)`` each leader's ``k_j``.
+        shifts: ``(G, L)`` the distinct threshold shifts this week (a handful).
+        group: ``(R,)`` each replicate's row of ``shifts``.
+        cache: Expected-utility tables already built (owned by the model: one batch).
+    """
+
+    margins: FloatArray
+    sharpness: FloatArray
+    shifts: FloatArray
+    group: IntArray
+    cache: dict[tuple[object, ...], tuple[FloatArray, IntArray]] = field(
+        default_factory=dict, compare=False
+    )
+
+    def probability(self, outcomes: IntArray, shift: FloatArray) -> FloatArray:
+        """``P_deal`` of ``outcomes`` under one vector of threshold shifts ``(L,)``."""
+        p = np.ones(outcomes.size)
+        for j in range(self.margins.shape[0]):  # the two leaders at the track
+            p *= ratification_probability(
+                self.margins[j, outcomes] - shift[j], float(self.sharpness[j])
+            )
+        return p
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from sim.agents.strategies.anticipation import DealOdds, ExpectedUtilityOffer
+from sim.agents.strategies.anticipation import ExpectedUtilityOffer
+from sim.agents.strategies.base import DealOdds
 from sim.agents.strategies.offers import pareto_offer
 from sim.domain.politics import ratification_probability
 from tests.agents.strategies.helpers import make_view, pie_track
