@@ -90,9 +90,9 @@ def test_a_run_folder_that_vanishes_mid_run(
     run = tmp_path / "run"
     write_figures = sim.runs.outputs.write_figures
 
-    def vanish_then_write(out_dir: Path, *args: Any) -> None:
+    def vanish_then_write(out_dir: Path, *args: Any) -> list[str]:
         shutil.rmtree(out_dir)  # another process cleans up the results folder
-        write_figures(out_dir, *args)  # re-creates it, as any writer would
+        return write_figures(out_dir, *args)  # re-creates it, as any writer would
 
     monkeypatch.setattr("sim.runs.execute.write_figures", vanish_then_write)
     assert run_cli(*QUICK, f"hydra.run.dir={run}") == 1
