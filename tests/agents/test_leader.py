@@ -26,7 +26,9 @@ def test_harder_canadian_ratification_threshold_ties_hands_schelling():
             name: out[(out["track"] == track) & out["agreed"]]["utility_canada"].mean()
             for name, out in (("soft", soft), ("hard", hard))
         }
-        assert share["hard"] > share["soft"]
+        # offers that ignore ratification only select among the same terms (weakly better for
+        # Canada); that tied hands *pay* needs anticipating offers (tests/engine/test_anticipation)
+        assert share["hard"] >= share["soft"]
     assert hard["ratification_failures"].mean() > soft["ratification_failures"].mean()
 
 

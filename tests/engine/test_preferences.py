@@ -39,7 +39,8 @@ def test_with_the_c202_veto_no_dairy_concession_is_ever_ratified(policy: str) ->
 def test_anticipating_negotiators_close_more_autos_deals_under_the_veto() -> None:
     """Offers that anticipate the veto avoid deals Carney cannot ratify (Putnam's win-set)."""
     naive = [f"negotiator.{p}.offer_policy=pareto" for p in ("canada", "united_states")]
-    _, anticipating = _dairy_conceded([])
+    aware = [f"negotiator.{p}.offer_policy=expected_utility" for p in ("canada", "united_states")]
+    _, anticipating = _dairy_conceded(aware)
     _, blind = _dairy_conceded(naive)
     assert anticipating > blind
 
