@@ -36,8 +36,9 @@ def test_the_sweep_writes_four_complete_jobs_and_an_aggregate(strategy_sweep: Pa
     job_dirs = sorted(p for p in strategy_sweep.iterdir() if (p / ".hydra").is_dir())
     assert [p.name for p in job_dirs] == ["0", "1", "2", "3"]
     for job_dir in job_dirs:
-        for name in ("outcomes.parquet", "summary.json", "manifest.json", "deal_likelihood.png"):
+        for name in ("outcomes.parquet", "summary.json", "manifest.json", "report.html"):
             assert (job_dir / name).stat().st_size > 0, (job_dir, name)
+        assert not list(job_dir.glob("*.png"))  # lean sweeps: no per-job figures by default
         assert len(json.loads((job_dir / "summary.json").read_text())["config_hash"]) == 16
 
     table = pd.read_parquet(strategy_sweep / "aggregate.parquet")
