@@ -179,9 +179,8 @@ def write_replay(result: Replay, out_dir: Path) -> list[Path]:
         result.trace.to_csv(tmp, index=False)
     with atomic_path(paths[2]) as tmp:
         result.outcome.to_csv(tmp, index=False)
-    paths.append(
-        plots.plot_trace(result.trace, result.outcome, result.n_weeks, out_dir / "trace.png")
-    )
+    png = plots.plot_trace(result.trace, result.outcome, result.n_weeks, out_dir / "trace.png")
+    paths += [png, png.with_suffix(".pdf")]  # save_figure writes the vector copy beside the PNG
     return paths
 
 

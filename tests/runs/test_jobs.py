@@ -88,9 +88,12 @@ def summary(job_dir: Path) -> dict:
 
 
 def test_a_failing_job_is_recorded_and_a_rerun_resumes_the_rest(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # job 1 asks for an impossible weekly hazard: it fails at run time, job 0 finishes
+    # job 1 asks for an impossible weekly hazard. Sweeps check every point before the first job
+    # (tests/cli/test_lean_sweeps.py); that check is switched off here so the job fails at run
+    # time, standing in for a failure no up-front check can foresee. Job 0 finishes.
+    monkeypatch.setattr("sim.cli.callbacks.validate_sweep_points", lambda config, jobs: None)
     key = "scenario.leaders.trump.suspension_hazard_per_week"
     args = ["-m", "n_replicates=50", "progress=false", f"{key}=0.05,2.0"]
     args.append(f"hydra.sweep.dir={tmp_path}")
