@@ -29,6 +29,8 @@ _SETTINGS = (
     "forecast_draws",
     "forecast_replicates",
     "n_workers",
+    "backend",
+    "address",
     "progress",
 )
 

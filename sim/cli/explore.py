@@ -66,6 +66,8 @@ def _app(cfg: DictConfig) -> None:
             params=[str(p) for p in container(cfg.params)],
             n_replicates=int(cfg.n_replicates),
             n_workers=int(cfg.n_workers),
+            backend=container(cfg.backend),
+            address=container(cfg.address),
             progress=bool(cfg.progress),
             prim=bool(prim["enabled"]),
             prim_output=str(prim["output"]),

@@ -22,9 +22,15 @@ Why Dask distributed rather than Ray (docs/architecture.md): it is already a pin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import multiprocessing as mp
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
+
+from tqdm import tqdm
+
+from sim.runs.limits import effective_workers
 
 #: The backends :func:`map_points` knows.
 BACKENDS = ("local", "dask")
@@ -44,32 +50,73 @@ def map_points[P, R](
         points: The points (picklable).
         backend: ``"local"`` or ``"dask"``; default ``"dask"`` with an ``address``, else local.
         address: The Dask scheduler's address (``tcp://host:port``).
-        n_workers: Local processes for the ``"local"`` backend (1: this process).
+        n_workers: Local processes for the ``"local"`` backend (1: this process; 0: one per
+            usable core).
 
     Raises:
         ValueError: An unknown backend, or ``"dask"`` without an address.
         OSError: The cluster cannot be reached (one line naming the address).
     """
+    return list(iter_points(fn, points, backend=backend, address=address, n_workers=n_workers))
+
+
+def iter_points[P, R](
+    fn: Callable[[P], R],
+    points: Sequence[P],
+    *,
+    backend: str | None = None,
+    address: str | None = None,
+    n_workers: int = 1,
+    progress: bool = False,
+) -> Iterator[R]:
+    """Yield ``fn(p)`` for every point in the points' order, as :func:`map_points` computes them.
+
+    Results arrive one by one, so a caller can save each finished point before the next
+    arrives (a design that resumes); ``progress`` shows a bar over points.
+    """
+    chosen = resolve_backend(backend, address)
+    bar = tqdm(total=len(points), unit="point", disable=not progress, delay=1.0, desc="points")
+    with bar, _results(fn, list(points), chosen, address, n_workers) as results:
+        for result in results:
+            bar.update(1)
+            yield result
+
+
+def resolve_backend(backend: str | None, address: str | None) -> str:
+    """The backend a call runs on; a one-line ``ValueError`` for a bad choice."""
     chosen = backend or ("dask" if address else "local")
     if chosen not in BACKENDS:
         raise ValueError(f"backend={chosen!r}: must be one of {', '.join(BACKENDS)}")
-    if chosen == "dask":
-        if not address:
-            raise ValueError("backend='dask' needs address='tcp://host:port' (its scheduler)")
-        return _map_on_dask(fn, list(points), address)
-    return _map_locally(fn, list(points), n_workers)
+    if chosen == "dask" and not address:
+        raise ValueError("backend='dask' needs address='tcp://host:port' (its scheduler)")
+    return chosen
 
 
-def _map_locally[P, R](fn: Callable[[P], R], points: list[P], n_workers: int) -> list[R]:
-    if n_workers <= 1 or len(points) <= 1:
-        return [fn(p) for p in points]
-    from sim.runs.limits import effective_workers
+@contextlib.contextmanager
+def _results[P, R](
+    fn: Callable[[P], R], points: list[P], backend: str, address: str | None, n_workers: int
+) -> Iterator[Iterator[R]]:
+    if backend == "dask":
+        with dask_client(str(address)) as client:
+            # pure=False: two equal points are still two runs; results are taken in order
+            futures: list[Any] = client.map(fn, points, pure=False)
+            yield (future.result() for future in futures)
+        return
+    workers = effective_workers(n_workers)  # 0: one per usable core
+    if workers <= 1 or len(points) <= 1:
+        yield (fn(p) for p in points)
+        return
+    from sim.runs.experiment import _start_method
 
-    with ProcessPoolExecutor(max_workers=min(effective_workers(n_workers), len(points))) as pool:
-        return list(pool.map(fn, points))
+    context = mp.get_context(_start_method())
+    chunk = max(1, len(points) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=min(workers, len(points)), mp_context=context) as pool:
+        yield pool.map(fn, points, chunksize=chunk)
 
 
-def _map_on_dask[P, R](fn: Callable[[P], R], points: list[P], address: str) -> list[R]:
+@contextlib.contextmanager
+def dask_client(address: str) -> Iterator[Any]:
+    """A client of the Dask scheduler at ``address``, closed on exit (a one-line ``OSError``)."""
     try:
         from distributed import Client
     except ImportError as exc:  # pragma: no cover - distributed is a pinned dependency
@@ -79,8 +126,6 @@ def _map_on_dask[P, R](fn: Callable[[P], R], points: list[P], address: str) -> l
     except OSError as exc:
         raise OSError(f"{address}: cannot reach the Dask scheduler ({exc})") from None
     try:
-        # pure=False: two equal points are still two runs; gather keeps the points' order
-        futures: list[Any] = client.map(fn, points, pure=False)
-        return list(client.gather(futures))
+        yield client
     finally:
         client.close()

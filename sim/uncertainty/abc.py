@@ -10,7 +10,8 @@ population and reweighting by prior / proposal density.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from sim.config.errors import ConfigError
+from sim.runs.backends import dask_client
 from sim.uncertainty.points import PointStore, run_points
 from sim.uncertainty.priors import PriorSet
 
@@ -86,6 +88,8 @@ def rejection_abc(
     store: PointStore | None = None,
     n_workers: int = 1,
     progress: bool = False,
+    backend: str | None = None,
+    address: str | None = None,
 ) -> RejectionResult:
     """Rejection ABC over ``n_draws`` prior draws.
 
@@ -99,11 +103,21 @@ def rejection_abc(
         store: Where finished draws are kept (resumable).
         n_workers: Worker processes for the draws.
         progress: A progress bar.
+        backend: Where the draws run (:func:`sim.runs.backends.iter_points`).
+        address: A Dask scheduler's address (implies ``backend="dask"``).
     """
     if n_draws < 1:
         raise ConfigError("abc.n_draws", n_draws, "must be an integer >= 1")
     values = priors.sample(n_draws, np.random.default_rng(seed))
-    stats = run_points(simulate, values, store=store, n_workers=n_workers, progress=progress)
+    stats = run_points(
+        simulate,
+        values,
+        store=store,
+        n_workers=n_workers,
+        progress=progress,
+        backend=backend,
+        address=address,
+    )
     distances = distance(stats)
     threshold, kept = accept(distances, quantile)
     return RejectionResult(values, stats, distances, threshold, kept)
@@ -157,8 +171,12 @@ def smc_abc(
     max_populations: int,
     seed: int,
     n_workers: int = 1,
+    address: str | None = None,
 ) -> tuple[FloatArray, FloatArray, pd.DataFrame]:
     """ABC-SMC with pyabc; its sqlite database is ``db_path`` (inside the run directory).
+
+    Particles are simulated in this process, in ``n_workers`` local processes, or on the Dask
+    cluster at ``address`` (pyabc's own Dask sampler).
 
     Returns:
         The last population's parameters ``(m, d)``, their weights, and the populations'
@@ -172,13 +190,45 @@ def smc_abc(
     for name, prior in zip(names, priors.priors, strict=True):
         dist, kwargs = prior.scipy_form()
         rvs[name] = pyabc.RV(dist, **kwargs)
-    sampler = (
-        pyabc.sampler.SingleCoreSampler()
-        if n_workers <= 1
-        else pyabc.sampler.MulticoreEvalParallelSampler(n_procs=n_workers)
-    )
+    with _sampler(pyabc, n_workers, address) as sampler:
+        return _run_smc(
+            pyabc,
+            simulate,
+            rvs,
+            names,
+            observed,
+            db_path,
+            population_size,
+            max_populations,
+            sampler,
+        )
+
+
+@contextlib.contextmanager
+def _sampler(pyabc: Any, n_workers: int, address: str | None) -> Iterator[Any]:
+    if address:
+        with dask_client(address) as client:
+            yield pyabc.sampler.DaskDistributedSampler(dask_client=client)
+        return
+    if n_workers <= 1:
+        yield pyabc.sampler.SingleCoreSampler()
+        return
+    yield pyabc.sampler.MulticoreEvalParallelSampler(n_procs=n_workers)
+
+
+def _run_smc(
+    pyabc: Any,
+    simulate: Callable[[Sequence[float]], dict[str, float]],
+    rvs: dict[str, Any],
+    names: list[str],
+    observed: dict[str, float],
+    db_path: Path,
+    population_size: int,
+    max_populations: int,
+    sampler: Any,
+) -> tuple[FloatArray, FloatArray, pd.DataFrame]:
     abc = pyabc.ABCSMC(
-        _PyabcModel(simulate, len(priors)),
+        _PyabcModel(simulate, len(names)),
         pyabc.Distribution(**rvs),
         pyabc.PNormDistance(p=2),
         population_size=population_size,

@@ -29,7 +29,7 @@ from sim.uncertainty.observations import (
     statistics,
     window_config,
 )
-from sim.uncertainty.points import PointRunner, PointStore, run_points
+from sim.uncertainty.points import PointRunner, PointStore, check_backend, run_points
 from sim.uncertainty.priors import PriorSet
 from sim.uncertainty.report import Report
 from sim.uncertainty.scoring import ForecastReader, horizon_table, score_table
@@ -55,6 +55,9 @@ class CalibrateSettings:
         forecast_replicates: Replicates per forecast run.
         horizons: Dates of the deal-likelihood horizons.
         n_workers: Worker processes over draws.
+        backend: Where draws run: ``local`` or ``dask`` (the cluster at ``address``; SMC uses
+            pyabc's Dask sampler there).
+        address: A Dask scheduler, ``tcp://host:port`` (implies ``backend=dask``).
         progress: Progress bars.
     """
 
@@ -70,6 +73,8 @@ class CalibrateSettings:
     forecast_replicates: int = 500
     horizons: tuple[str, ...] = ("2026-01-01", "2026-07-01", "2027-07-01")
     n_workers: int = 1
+    backend: str | None = None
+    address: str | None = None
     progress: bool = True
 
 
@@ -123,6 +128,8 @@ def _posterior(
             store=PointStore(run_dir),
             n_workers=settings.n_workers,
             progress=settings.progress,
+            backend=settings.backend,
+            address=settings.address,
         )
         draws = result.stats.assign(distance=result.distances, accepted=False)
         draws.loc[result.accepted, "accepted"] = True
@@ -137,6 +144,7 @@ def _posterior(
             max_populations=settings.max_populations,
             seed=settings.abc_seed,
             n_workers=settings.n_workers,
+            address=settings.address if settings.backend != "local" else None,
         )
         rng = np.random.default_rng(settings.abc_seed)
         picked = rng.choice(len(values), size=len(values), p=weights / weights.sum())
@@ -157,6 +165,7 @@ def run_calibrate(
     """Calibrate on ``fit``, forecast and score on ``score``, write the run directory."""
     started = time.perf_counter()
     _check_fit_set(fit)
+    check_backend(settings.backend, settings.address)
     check_against(fit, cfg)
     check_against(score, cfg)
     chosen = priors.select(settings.params) if settings.params else priors
@@ -207,7 +216,13 @@ def _forecasts(
     out = {}
     for which, draws in (("prior", prior_draws), ("posterior", posterior_draws)):
         chosen = draws[: settings.forecast_draws]
-        out[which] = run_points(runner, chosen, n_workers=settings.n_workers)
+        out[which] = run_points(
+            runner,
+            chosen,
+            n_workers=settings.n_workers,
+            backend=settings.backend,
+            address=settings.address,
+        )
     return out
 
 

@@ -21,7 +21,7 @@ from sim.config.schema import RunConfig
 from sim.runs.outputs import jsonable
 from sim.uncertainty import figures
 from sim.uncertainty.designs import Design, make_design
-from sim.uncertainty.points import PointRunner, PointStore, run_points
+from sim.uncertainty.points import PointRunner, PointStore, check_backend, run_points
 from sim.uncertainty.predictive import predictive_table
 from sim.uncertainty.priors import PriorSet
 from sim.uncertainty.report import Report
@@ -41,6 +41,9 @@ class ExploreSettings:
         params: Parameters to vary (keys with priors; empty: every prior).
         n_replicates: Replicates per point.
         n_workers: Worker processes over points (0: one per core).
+        backend: Where points run: ``local`` (this machine) or ``dask`` (the cluster at
+            ``address``); see :func:`sim.runs.backends.iter_points`.
+        address: A Dask scheduler, ``tcp://host:port`` (implies ``backend=dask``).
         progress: A progress bar over points.
         prim_output: PRIM's question: this output ...
         prim_threshold: ... above this value (LHS and Sobol designs; ``prim: false`` skips it).
@@ -54,6 +57,8 @@ class ExploreSettings:
     params: tuple[str, ...] = ()
     n_replicates: int = 2000
     n_workers: int = 1
+    backend: str | None = None
+    address: str | None = None
     progress: bool = True
     prim_output: str = "deal.energy"
     prim_threshold: float = 0.5
@@ -76,6 +81,7 @@ def run_explore(
     cfg: RunConfig, priors: PriorSet, settings: ExploreSettings, run_dir: Path
 ) -> ExploreResult:
     """Run the design's points (resuming from ``run_dir/points``) and write the analysis."""
+    check_backend(settings.backend, settings.address)
     started = time.perf_counter()
     chosen = priors.select(settings.params) if settings.params else priors
     design = make_design(
@@ -90,6 +96,8 @@ def run_explore(
         store=PointStore(run_dir),
         n_workers=settings.n_workers,
         progress=settings.progress,
+        backend=settings.backend,
+        address=settings.address,
     )
     base = runner([float(cfg_value) for cfg_value in _base_values(cfg, chosen)])
     value_table = pd.DataFrame(values, columns=chosen.keys)

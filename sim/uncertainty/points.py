@@ -1,67 +1,33 @@
-"""Run design points: one seam (:func:`map_points`), a resumable point store, a point runner.
+"""Run design points: a point runner, a resumable point store, and :func:`run_points`.
 
 Every point is the same run config with some numeric values changed (:func:`with_values`), run
 with the same seed, so all points share their random numbers (common random numbers): replicate
 ``i`` of every point draws the same uniforms, and differences between points are the parameters'
-doing, not Monte Carlo noise. Points go through :func:`map_points`, the one place that decides
-where they run (this process or the worker pool); issue 17's Ray backend plugs in there.
+doing, not Monte Carlo noise. Where the points run is decided in one place,
+:func:`sim.runs.backends.iter_points` (this process, local worker processes, or a Dask cluster).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import multiprocessing as mp
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from tqdm import tqdm
 
 from sim.config.errors import ConfigError
 from sim.config.schema import RunConfig
-from sim.runs.experiment import _start_method, build_experiment, resolve_workers, run_replicates
+from sim.runs.backends import BACKENDS, iter_points, resolve_backend
+from sim.runs.experiment import build_experiment, run_replicates
 from sim.runs.files import atomic_path
 from sim.uncertainty.metrics import point_metrics
 from sim.uncertainty.params import with_values
 
 FloatArray = npt.NDArray[np.float64]
 POINTS_DIR = "points"
-
-
-def map_points[P, R](
-    fn: Callable[[P], R], points: Sequence[P], n_workers: int = 1, progress: bool = False
-) -> Iterator[R]:
-    """Yield ``fn(point)`` for every point, in order.
-
-    Args:
-        fn: A picklable callable (a module-level function or a dataclass instance).
-        points: The points.
-        n_workers: 1: in this process; > 1: that many worker processes; 0: one per core.
-        progress: A tqdm bar over points.
-    """
-    workers = resolve_workers(n_workers)
-    bar = tqdm(total=len(points), unit="point", disable=not progress, delay=1.0, desc="points")
-    with bar, _results(fn, points, workers) as results:
-        for result in results:
-            bar.update(1)
-            yield result
-
-
-@contextlib.contextmanager
-def _results[P, R](
-    fn: Callable[[P], R], points: Sequence[P], workers: int
-) -> Iterator[Iterator[R]]:
-    if workers <= 1 or len(points) <= 1:
-        yield (fn(p) for p in points)
-        return
-    context = mp.get_context(_start_method())
-    with ProcessPoolExecutor(max_workers=min(workers, len(points)), mp_context=context) as pool:
-        yield pool.map(fn, points, chunksize=max(1, len(points) // (workers * 8)))
 
 
 @dataclass(frozen=True)
@@ -127,6 +93,16 @@ class PointStore:
             tmp.write_text(json.dumps(record))
 
 
+def check_backend(backend: str | None, address: str | None) -> None:
+    """A one-line ``ConfigError`` for a backend a design cannot run on (before any point runs)."""
+    try:
+        resolve_backend(backend, address)
+    except ValueError:
+        key, value = ("address", address) if backend == "dask" else ("backend", backend)
+        allowed = f"one of {list(BACKENDS)}; dask needs address=tcp://host:port"
+        raise ConfigError(key, value, allowed) from None
+
+
 def run_points(
     runner: Callable[[Sequence[float]], dict[str, float]],
     values: FloatArray,
@@ -134,8 +110,13 @@ def run_points(
     store: PointStore | None = None,
     n_workers: int = 1,
     progress: bool = False,
+    backend: str | None = None,
+    address: str | None = None,
 ) -> pd.DataFrame:
     """Results of every row of ``values`` (resuming from ``store``), one row per point.
+
+    Points run where :func:`sim.runs.backends.iter_points` sends them (this process, local
+    workers, or a Dask cluster at ``address``); each is saved as it arrives.
 
     Returns:
         One column per metric, in point order.
@@ -146,7 +127,14 @@ def run_points(
         rows[i] = store.load(i, point) if store is not None else None
         if rows[i] is None:
             todo.append(i)
-    results = map_points(runner, [values[i] for i in todo], n_workers, progress)
+    results = iter_points(
+        runner,
+        [values[i] for i in todo],
+        backend=backend,
+        address=address,
+        n_workers=n_workers,
+        progress=progress,
+    )
     for i, metrics in zip(todo, results, strict=True):
         if store is not None:
             store.save(i, values[i], metrics)

@@ -1,14 +1,16 @@
 """Points of a design on a backend (:mod:`sim.runs.backends`), and ``sim.sweep`` on a cluster.
 
 The fast tests check the seam's contract (order, errors) locally; the ``cluster`` tests start a
-Dask cluster bound to 127.0.0.1 in this process, run a small design on it, compare it with the
-local run and stop the cluster (``make test-cluster``, or ``pytest -m cluster``).
+Dask cluster bound to 127.0.0.1 in this process, run a small sweep, a design (``sim.explore``)
+and a calibration (``sim.calibrate``) on it, compare each with the local run and stop the
+cluster (``make test-cluster``, or ``pytest -m cluster``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -64,6 +66,54 @@ def test_a_sweep_on_a_loopback_dask_cluster_equals_the_local_sweep(dask_cluster:
 def test_map_points_on_the_cluster_keeps_the_order(dask_cluster: str) -> None:
     points = list(range(20, 0, -1))
     assert map_points(square, points, address=dask_cluster) == [p * p for p in points]
+
+
+EXPLORE = {
+    "size": 3,
+    "n_replicates": 40,
+    "params": ["scenario.parties.united_states.track_reservation_values.steel_aluminum"],
+    "prim": False,
+}
+
+
+@pytest.mark.cluster
+def test_a_design_on_the_cluster_equals_the_local_design(dask_cluster: str, tmp_path) -> None:
+    local = sim.explore("lhs", run_dir=tmp_path / "local", **EXPLORE)
+    remote = sim.explore("lhs", run_dir=tmp_path / "remote", address=dask_cluster, **EXPLORE)
+    pd.testing.assert_frame_equal(remote.results, local.results)  # common random numbers
+    assert len(list((tmp_path / "remote" / "points").glob("*.json"))) == EXPLORE["size"]
+
+
+@pytest.mark.cluster
+def test_a_calibration_on_the_cluster_equals_the_local_one(dask_cluster: str, tmp_path) -> None:
+    settings = {
+        "params": EXPLORE["params"],
+        "n_draws": 6,
+        "quantile": 0.5,
+        "n_replicates": 30,
+        "forecast_draws": 2,
+        "forecast_replicates": 30,
+    }
+    local = sim.calibrate(run_dir=tmp_path / "local", **settings)
+    remote = sim.calibrate(run_dir=tmp_path / "remote", address=dask_cluster, **settings)
+    np.testing.assert_array_equal(remote.posterior_draws, local.posterior_draws)
+    pd.testing.assert_frame_equal(remote.tables["scores"], local.tables["scores"])
+
+
+@pytest.mark.cluster
+def test_abc_smc_samples_its_particles_on_the_cluster(dask_cluster: str, tmp_path) -> None:
+    r = sim.calibrate(
+        method="smc",
+        params=EXPLORE["params"],
+        population_size=8,
+        max_populations=2,
+        n_replicates=20,
+        forecast_draws=2,
+        forecast_replicates=20,
+        run_dir=tmp_path,
+        address=dask_cluster,
+    )
+    assert len(r.posterior_draws) == 8 and (tmp_path / "abc_smc.db").is_file()
 
 
 @pytest.mark.cluster  # waits for the connection to time out

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from sim.config.errors import ConfigError
+from sim.runs.backends import map_points
 from sim.uncertainty.designs import make_design
 from sim.uncertainty.params import with_values
-from sim.uncertainty.points import PointRunner, PointStore, map_points, run_points
+from sim.uncertainty.points import PointRunner, PointStore, run_points
 from sim.uncertainty.priors import build_prior_set
 from sim.uncertainty.sensitivity import morris_table, ranked, sobol_table
 from tests.uncertainty.analytic import ishigami, ishigami_indices
