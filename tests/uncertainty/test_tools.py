@@ -101,9 +101,9 @@ def test_bad_tool_inputs_are_one_line_errors(tmp_path):
         sim.explore("morris", sizes=3, run_dir=tmp_path)
     with pytest.raises(ConfigError, match="no such set"):
         sim.calibrate("pre_strat", run_dir=tmp_path)
-    with pytest.raises(ConfigError, match="backend='spark'.*one of \\['local', 'dask'\\]"):
+    with pytest.raises(ConfigError, match=r"backend='spark'.*one of \['local', 'dask'\]"):
         sim.explore("lhs", size=2, params=PARAMS, backend="spark", run_dir=tmp_path / "e")
-    with pytest.raises(ConfigError, match="address=None.*dask needs address"):
+    with pytest.raises(ConfigError, match=r"address=None.*dask needs address"):
         sim.calibrate(params=PARAMS, backend="dask", n_draws=2, run_dir=tmp_path / "c")
 
 
