@@ -115,8 +115,7 @@ def test_only_the_command_line_imports_hydra():
 
 
 def test_only_sim_plots_imports_matplotlib():
-    # sim.uncertainty.figures draws the uncertainty tools' figures (through sim.plots.save_figure)
-    importers = importers_of("matplotlib") - {"sim.uncertainty.figures"}
+    importers = importers_of("matplotlib")
     assert importers and all(m == "sim.plots" or m.startswith("sim.plots.") for m in importers)
 
 

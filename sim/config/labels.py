@@ -55,3 +55,50 @@ def percent(value: float) -> str:
 def week_dates(start: dt.date, weeks: Sequence[int] | range) -> list[dt.date]:
     """The date of each week of talks (week 0 is ``start``)."""
     return [start + dt.timedelta(weeks=int(w)) for w in weeks]
+
+
+def parameter_label(key: str) -> str:
+    """A config key as a reader names the parameter.
+
+    ``scenario.parties.united_states.track_reservation_values.steel_aluminum`` ->
+    ``United States · track reservation values · Steel & aluminum``;
+    ``scenario.parties.canada.weights.dairy_access`` -> ``Canada · weight of dairy access``;
+    ``...canada.values.keystone_xl.revive`` -> ``Canada · value of keystone XL = revive``. The
+    leading ``scenario`` and collection names (``parties``, ``leaders``, ...) are dropped.
+    """
+    parts = [p for p in key.split(".") if p not in _COLLECTIONS]
+    for marker, phrase in (("weights", "weight of"), ("values", "value of"), ("rates", "rate of")):
+        if marker in parts[:-1]:
+            i = parts.index(marker)
+            owner, rest = parts[:i][-1:], parts[i + 1 :]
+            what = f"{phrase} {_lower_first(human(rest[0]))}"
+            if len(rest) > 1:
+                what += f" = {option_label(rest[1])}"
+            return " · ".join([*(human(o) for o in owner), what])
+    words = [human(p) for p in parts[-3:]]
+    return " · ".join(w if i == 0 else _lower_first(w) for i, w in enumerate(words))
+
+
+def output_label(output: str) -> str:
+    """A design output as words: ``deal.autos`` -> ``Autos deal``, ``tariff.autos`` -> ..."""
+    kind, _, track = output.partition(".")
+    if kind == "deal":
+        return "Any deal" if track == "any" else f"{human(track)} deal"
+    if kind == "tariff":
+        return f"{human(track)}: mean final tariff"
+    return human(output)
+
+
+#: Path parts of a config key that name a collection, not the parameter.
+_COLLECTIONS = frozenset(
+    {"scenario", "parties", "leaders", "stakeholders", "coordinators", "negotiators", "issues",
+     "conditions", "tracks"}
+)  # fmt: skip
+
+
+def _lower_first(words: str) -> str:
+    """``Reservation value`` -> ``reservation value``; a name written in capitals keeps them."""
+    first = words.split(" ")[0]
+    if first in _NAMES.values() or first.isupper() or first.endswith("."):
+        return words
+    return words[0].lower() + words[1:]

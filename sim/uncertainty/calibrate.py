@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ import pandas as pd
 from sim.config.errors import ConfigError
 from sim.config.schema import RunConfig
 from sim.runs.outputs import jsonable
-from sim.uncertainty import figures
+from sim.runs.report import Section, Table, Text
 from sim.uncertainty.abc import posterior_table, rejection_abc, smc_abc
 from sim.uncertainty.observations import (
     ObservationSet,
@@ -31,9 +32,14 @@ from sim.uncertainty.observations import (
 )
 from sim.uncertainty.points import PointRunner, PointStore, check_backend, run_points
 from sim.uncertainty.priors import PriorSet
-from sim.uncertainty.report import Report
 from sim.uncertainty.scoring import ForecastReader, horizon_table, score_table
-from sim.uncertainty.tables import write_manifest, write_table
+from sim.uncertainty.tables import (
+    figure_item,
+    shown_table,
+    write_manifest,
+    write_table,
+    write_tool_report,
+)
 
 CALIBRATION_START = "2025-10-10"
 
@@ -184,8 +190,9 @@ def run_calibrate(
         "scores": score_table(forecasts, score.ids, settings.forecast_replicates),
     }
     result = CalibrateResult(run_dir, prior_draws, posterior_draws, rate, tables)
-    _write(result, chosen, fit, score, settings)
-    write_manifest(
+    for name, table in tables.items():
+        write_table(run_dir, name, table)
+    manifest = write_manifest(
         run_dir,
         cfg.seed,
         started,
@@ -199,6 +206,7 @@ def run_calibrate(
             "config": jsonable(cfg),
         },
     )
+    _write_report(result, chosen, fit, score, settings, manifest)
     return result
 
 
@@ -226,39 +234,49 @@ def _forecasts(
     return out
 
 
-def _write(
+def _write_report(
     result: CalibrateResult,
     priors: PriorSet,
     fit: ObservationSet,
     score: ObservationSet,
     settings: CalibrateSettings,
+    manifest: dict[str, Any],
 ) -> None:
+    from sim.plots import uncertainty as plots  # matplotlib only when drawing
+
     out = result.run_dir
-    for name, table in result.tables.items():
-        write_table(out, name, table)
-    report = Report(f"sim.calibrate: {settings.method} ABC on {fit.name}")
-    report.text(
-        f"Fitted to {len(fit.entries)} events before {CALIBRATION_START} read from history runs "
-        f"over {fit.window}; acceptance rate {result.acceptance_rate:.2%} "
-        f"({len(result.posterior_draws)} posterior draws of {len(priors)} parameters)."
+    events = pd.DataFrame(
+        [{"id": o.id, "date": o.date, "kind": o.kind, "text": o.text} for o in fit.entries]
     )
-    report.table(
-        pd.DataFrame(
-            [{"id": o.id, "date": o.date, "kind": o.kind, "text": o.text} for o in fit.entries]
-        )
+    record = Section(
+        f"The record fitted ({fit.name})",
+        [Table("Events", events, f"Read from history runs over {fit.window}.")],
     )
     posterior = result.tables["posterior"].sort_values("shrinkage", ascending=False)
-    report.heading("Posterior (sorted by shrinkage = 1 - var_post / var_prior)").table(posterior)
     top = posterior["parameter"].head(9).tolist()
     idx = [priors.keys.index(k) for k in top]
-    path = figures.plot_posteriors(
+    path = plots.plot_posteriors(
         top, result.prior_draws[:, idx], result.posterior_draws[:, idx], out / "posterior.png"
     )
-    report.figure(path)
-    report.heading("Predictive deal likelihood by horizon (90 % over draws)")
-    path = figures.plot_horizons(result.tables["horizons"], out / "horizons.png")
-    report.table(result.tables["horizons"]).figure(path)
-    report.heading(f"Out-of-sample score on {score.name} (never used to fit)")
-    report.text("Log score: higher is better. Brier: lower is better.")
-    report.table(result.tables["scores"])
-    report.write(out / "report.html")
+    fitted = Section(
+        "Posterior (sorted by shrinkage = 1 - var_post / var_prior)",
+        [figure_item(path, "Prior (grey) and posterior marginals"),
+         shown_table("Posterior", posterior, "posterior")],
+    )  # fmt: skip
+    path = plots.plot_horizons(result.tables["horizons"], out / "horizons.png")
+    horizons = Section(
+        "Predictive deal likelihood by horizon (90 % over draws)",
+        [figure_item(path, "Prior and posterior predictive, 90 % bands over draws"),
+         shown_table("By horizon", result.tables["horizons"], "horizons")],
+    )  # fmt: skip
+    scores = Section(
+        f"Out-of-sample score on {score.name} (never used to fit)",
+        [Text("Log score: higher is better. Brier: lower is better."),
+         shown_table("Scores", result.tables["scores"], "scores")],
+    )  # fmt: skip
+    subtitle = (
+        f"{settings.method} ABC on {len(fit.entries)} events before {CALIBRATION_START}; "
+        f"acceptance rate {result.acceptance_rate:.2%}, {len(result.posterior_draws)} posterior "
+        f"draws of {len(priors)} parameters"
+    )
+    write_tool_report(out, "sim.calibrate", [record, fitted, horizons, scores], manifest, subtitle)

@@ -12,21 +12,28 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim.config.errors import ConfigError
+from sim.config.labels import output_label, parameter_label
 from sim.config.schema import RunConfig
 from sim.runs.outputs import jsonable
-from sim.uncertainty import figures
+from sim.runs.report import Item, Section, Table
 from sim.uncertainty.designs import Design, make_design
 from sim.uncertainty.points import PointRunner, PointStore, check_backend, run_points
 from sim.uncertainty.predictive import predictive_table
 from sim.uncertainty.priors import PriorSet
-from sim.uncertainty.report import Report
 from sim.uncertainty.sensitivity import morris_table, sobol_table
-from sim.uncertainty.tables import write_manifest, write_table
+from sim.uncertainty.tables import (
+    figure_item,
+    shown_table,
+    write_manifest,
+    write_table,
+    write_tool_report,
+)
 
 
 @dataclass(frozen=True)
@@ -103,8 +110,9 @@ def run_explore(
     value_table = pd.DataFrame(values, columns=chosen.keys)
     result = ExploreResult(run_dir, design, value_table, results, base)
     result.tables = _analyse(result, chosen, settings)
-    _write(result, chosen, settings)
-    write_manifest(
+    for name, table in result.tables.items():
+        write_table(run_dir, name, table)
+    manifest = write_manifest(
         run_dir,
         cfg.seed,
         started,
@@ -116,6 +124,7 @@ def run_explore(
             "config": jsonable(cfg),
         },
     )
+    _write_report(result, chosen, settings, manifest)
     return result
 
 
@@ -152,50 +161,76 @@ def _prim_tables(result: ExploreResult, settings: ExploreSettings) -> dict[str, 
     return {"prim_boxes": found.boxes, "prim_trajectory": found.trajectory}
 
 
-def _write(result: ExploreResult, priors: PriorSet, settings: ExploreSettings) -> None:
+def _write_report(
+    result: ExploreResult, priors: PriorSet, settings: ExploreSettings, manifest: dict[str, Any]
+) -> None:
+    from sim.plots import uncertainty as plots  # matplotlib only when drawing
+
     out = result.run_dir
-    for name, table in result.tables.items():
-        write_table(out, name, table)
-    report = Report(f"sim.explore: {settings.design} design, {len(result.values)} points")
-    report.text(
-        f"{len(priors)} parameters drawn from their priors; {settings.n_replicates} replicates "
-        "per point, the same seed at every point (common random numbers)."
-    )
-    report.heading("Priors").table(
-        pd.DataFrame([{"parameter": p.key, "prior": p.spec, "why": p.why} for p in priors.priors]),
-        max_rows=100,
-    )
+    prior_rows = [
+        {"parameter": parameter_label(p.key), "key": p.key, "prior": p.spec, "why": p.why}
+        for p in priors.priors
+    ]
+    sections = [Section("Priors", [Table("Varied parameters", pd.DataFrame(prior_rows))])]
     for name, value, low, high in (
         ("morris", "mu_star", "mu_star_low", "mu_star_high"),
         ("sobol_indices", "ST", "ST_low", "ST_high"),
     ):
         if name in result.tables:
-            _ranked_section(report, result.tables[name], name, value, low, high, out)
+            sections.append(_ranked_section(result.tables[name], name, value, low, high, out))
     if "predictive" in result.tables:
-        path = figures.plot_predictive(result.tables["predictive"], out / "predictive.png")
-        report.heading("Deal likelihood: Monte Carlo and parameter intervals")
-        report.table(result.tables["predictive"]).figure(path)
+        path = plots.plot_predictive(result.tables["predictive"], out / "predictive.png")
+        caption = "Monte Carlo 95 % at the scenario's values; parameter 95 % over prior draws."
+        sections.append(
+            Section(
+                "Deal likelihood: Monte Carlo and parameter intervals",
+                [
+                    figure_item(path, caption),
+                    shown_table("Intervals", result.tables["predictive"], "predictive"),
+                ],
+            )
+        )
+    sections.extend(_prim_section(result, settings))
+    subtitle = (
+        f"{settings.design} design, {len(result.values)} points over {len(priors)} priors, "
+        f"{settings.n_replicates:,} replicates per point, one seed at every point "
+        "(common random numbers)"
+    )
+    write_tool_report(out, "sim.explore", sections, manifest, subtitle)
+
+
+def _prim_section(result: ExploreResult, settings: ExploreSettings) -> list[Section]:
+    from sim.plots import uncertainty as plots  # matplotlib only when drawing
+
+    question = f"{settings.prim_output} > {settings.prim_threshold:g}"
     if "prim_boxes" in result.tables:
-        question = f"{settings.prim_output} > {settings.prim_threshold:g}"
-        path = figures.plot_trajectory(
+        out = result.run_dir
+        path = plots.plot_trajectory(
             result.tables["prim_trajectory"], out / "prim_trajectory.png", question
         )
-        report.heading(f"Scenario discovery (PRIM): {question}")
-        report.table(result.tables["prim_boxes"]).figure(path)
-    elif "prim_note" in result.tables:
-        report.heading("Scenario discovery (PRIM)").table(result.tables["prim_note"])
-    report.write(out / "report.html")
+        caption = "Each box of the peeling trajectory: share of the cases it covers and purity."
+        boxes = shown_table("Boxes", result.tables["prim_boxes"], "prim_boxes")
+        items: list[Item] = [figure_item(path, caption), boxes]
+        return [Section(f"Scenario discovery (PRIM): {question}", items)]
+    if "prim_note" in result.tables:
+        note = Table("No box", result.tables["prim_note"])
+        return [Section(f"Scenario discovery (PRIM): {question}", [note])]
+    return []
 
 
 def _ranked_section(
-    report: Report, table: pd.DataFrame, name: str, value: str, low: str, high: str, out: Path
-) -> None:
-    report.heading(f"Sensitivity: {name} ({value}, 95 % bootstrap intervals)")
+    table: pd.DataFrame, name: str, value: str, low: str, high: str, out: Path
+) -> Section:
+    from sim.plots import uncertainty as plots  # matplotlib only when drawing
+
+    items: list[Item] = []
     for output in dict.fromkeys(table["output"]):
         rows = table[table["output"] == output]
         if not np.any(rows[value].to_numpy() > 0):
             continue
         safe = output.replace(".", "_")
-        path = figures.plot_ranked(rows, value, low, high, out / f"{name}_{safe}.png", output)
-        report.figure(path)
-    report.table(table.sort_values(["output", value], ascending=[True, False]), max_rows=60)
+        path = plots.plot_ranked(rows, value, low, high, out / f"{name}_{safe}.png", output)
+        items.append(figure_item(path, f"{output_label(output)}: {value}, 95 % bootstrap interval"))
+    ordered = table.sort_values(["output", value], ascending=[True, False])
+    items.append(shown_table("Indices", ordered, name))
+    return Section(f"Sensitivity: {name} ({value}, 95 % bootstrap intervals)", items)

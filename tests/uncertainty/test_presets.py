@@ -41,7 +41,7 @@ def test_there_is_a_preset_for_screening_discovery_the_headline_and_the_record()
     names = {preset for _, preset in PRESETS}
     assert {
         "explore/drivers_of_the_deals",
-        "explore/metals_deal_discovery",
+        "explore/autos_deal_discovery",
         "explore/headline_with_parameter_uncertainty",
         "calibrate/pre_start_record",
     } <= names
