@@ -77,6 +77,8 @@ class BatchState:
         pressure_drift: ``(R, P, T)`` cumulative stakeholder drift (bounded).
         lobby_push: ``(R, P, T)`` the weekly push of all a party's stakeholders together.
         mandate_drift: ``(R, P, T)`` cumulative drift from coordinators' momentum.
+        link_drift: ``(R, P, T)`` cumulative drift from coordinators' cross-track links
+            (:mod:`sim.agents.linking`): down where a party accepted a deal, up where it is repaid.
         escalation_drift: ``(R, P, T)`` cumulative drift from escalations.
         reservation: ``(R, P, T)`` current reservation values: the sum of the above, clipped.
         condition_week: ``(R, C)`` first week each condition holds (``W``: not before the deadline).
@@ -120,6 +122,7 @@ class BatchState:
     pressure_drift: FloatArray = field(init=False)
     lobby_push: FloatArray = field(init=False)
     mandate_drift: FloatArray = field(init=False)
+    link_drift: FloatArray = field(init=False)
     escalation_drift: FloatArray = field(init=False)
     reservation: FloatArray = field(init=False)
     ratification_attempts: IntArray = field(init=False)
@@ -156,6 +159,7 @@ class BatchState:
         self.pressure_drift = np.zeros(self.initial_reservation.shape)
         self.lobby_push = np.zeros(self.initial_reservation.shape)
         self.mandate_drift = np.zeros(self.initial_reservation.shape)
+        self.link_drift = np.zeros(self.initial_reservation.shape)
         self.escalation_drift = np.zeros(self.initial_reservation.shape)
         self.ratification_attempts = _zeros(rt)
         self.ratification_failures = _zeros(rt)
@@ -180,10 +184,14 @@ class BatchState:
         """Whether the week ``week`` falls in this step."""
         return self.week <= week < self.week + self.step_weeks
 
-    def refresh_reservation(self) -> None:
-        """Current reservation values: drawn, then pressed, coordinated and escalated, clipped."""
+    def raw_reservation(self) -> FloatArray:
+        """``(R, P, T)`` drawn, pressed, coordinated, linked and escalated, before clipping."""
         total = self.initial_reservation + self.pressure_drift + self.mandate_drift
-        self.reservation = np.clip(total + self.escalation_drift, 0.0, 1.0)
+        return total + self.link_drift + self.escalation_drift
+
+    def refresh_reservation(self) -> None:
+        """Current reservation values: :meth:`raw_reservation`, clipped to [0, 1]."""
+        self.reservation = np.clip(self.raw_reservation(), 0.0, 1.0)
 
     def end_talks(self, ending: BoolArray, cause: int) -> None:
         """Close every open track of the replicates ``ending`` with no deal, for ``cause``."""
