@@ -1,19 +1,41 @@
-"""The coordinator's mandate momentum (:mod:`sim.agents.coordinator`).
+"""The coordinator's mandate momentum and issue linkage (:mod:`sim.agents.coordinator`).
 
 Each deal its party concludes lowers the party's reservation value on its still-open tracks by
 ``mandate_momentum``. Paired runs of the default scenario with the same seed, momentum 0 and
 momentum > 0, coincide until a replicate's first deal; from then on the party with momentum has
 softer mandates on its remaining tracks.
+
+With ``link_max_gap > 0`` the coordinator moves a concession across tracks
+(:mod:`sim.agents.linking`): in a scenario built so that only a cross-track trade closes both
+tracks, paired runs (same seeds, link on and off) show the joint deal likelihood rise; with
+linking off the default scenario's outcomes are main's, bit for bit.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 
+from sim.config.errors import ConfigError
+from sim.config.schema import (
+    CoordinatorConfig,
+    IssueConfig,
+    NegotiatorActorConfig,
+    NegotiatorConfig,
+    OfferPolicy,
+    PartyConfig,
+    ProtocolConfig,
+    RunConfig,
+    ScenarioConfig,
+    TrackConfig,
+)
+from sim.config.validation import validate_run as validate
 from sim.engine.model import NegotiationModel
 from sim.runs.experiment import build_experiment, run_replicates
 from tests.conftest import compose_run_config
+from tests.data.default_digest import DIGEST_FILE, default_outcomes, outcome_digest
 
 N = 400
 MOMENTUM = 0.05
@@ -107,3 +129,159 @@ def test_momentum_does_not_make_later_deals_less_likely():
         m: out.groupby("replicate")["agreed"].all().mean() for m, out in outcomes.items()
     }
     assert every_track[MOMENTUM] > every_track[0.0]
+
+
+# --- issue linkage by the coordinator (sim.agents.linking) ------------------------------------
+
+LEVELS = [f"{i / 20:.2f}" for i in range(21)]  # a tariff x on a 0.05 grid
+LINK_N = 400
+LINK_SEED = 11
+
+
+def cross_track_config(link_max_gap: float, coordinator_party: str = "canada", rate: float = 1.0):
+    """Two one-issue tracks where only a cross-track trade closes both.
+
+    On each track a tariff x: the party that blocks is worth x (the U.S. as Canada's counterpart),
+    the other 1 - x. On track ``a`` the blocker's reservation value (0.6 +- 0.05) exceeds what the
+    other accepts (x <= 0.5 +- 0.05): no zone of agreement. On ``b`` the zone is wide (the blocker
+    asks 0.3, the other accepts x <= 0.8). With ``coordinator_party="united_states"`` the roles
+    are swapped (Canada blocks, a White House coordinator links).
+    """
+    blocker = "united_states" if coordinator_party == "canada" else "canada"
+    rvs = {coordinator_party: {"a": 0.5, "b": 0.2}, blocker: {"a": 0.6, "b": 0.3}}
+    start = dt.date(2025, 1, 1)
+
+    def party(name: str) -> PartyConfig:
+        worth = (lambda x: x) if name == blocker else (lambda x: 1.0 - x)
+        return PartyConfig(
+            name=name,
+            reservation_value=0.5,
+            reservation_value_spread=0.05,
+            track_reservation_values=rvs[name],
+            weights={"a_tariff": 1.0, "b_tariff": 1.0},
+            values={i: {lv: worth(float(lv)) for lv in LEVELS} for i in ("a_tariff", "b_tariff")},
+        )
+
+    scenario = ScenarioConfig(
+        name="cross_track_trade",
+        start_date=start.isoformat(),
+        deadline=(start + dt.timedelta(weeks=20)).isoformat(),
+        issues={
+            i: IssueConfig(options=LEVELS, status_quo="1.00") for i in ("a_tariff", "b_tariff")
+        },
+        tracks={"a": TrackConfig(issues=["a_tariff"]), "b": TrackConfig(issues=["b_tariff"])},
+        parties={p: party(p) for p in ("canada", "united_states")},
+        negotiators={
+            "ca": NegotiatorActorConfig(name="CA", party="canada", tracks=["a", "b"]),
+            "us": NegotiatorActorConfig(name="US", party="united_states", tracks=["a", "b"]),
+        },
+        coordinators={
+            "coordinator": CoordinatorConfig(
+                name="Coordinator",
+                party=coordinator_party,
+                link_max_gap=link_max_gap,
+                link_exchange_rate=rate,
+            )
+        },
+    )
+    strategy = NegotiatorConfig(
+        strategy="time_dependent", beta=1.0, offer_policy=OfferPolicy.nearest
+    )
+    cfg = RunConfig(
+        scenario=scenario,
+        protocol=ProtocolConfig(first_mover="united_states", ratification=False),
+        negotiator={"canada": strategy, "united_states": strategy},
+        seed=LINK_SEED,
+        n_replicates=LINK_N,
+        batch_size=LINK_N,
+        progress=False,
+    )
+    validate(cfg)
+    return cfg
+
+
+def finished_model(cfg) -> NegotiationModel:
+    m = build_experiment(cfg).model(np.arange(LINK_N))
+    m.run()
+    return m
+
+
+def paired_interval(diff: np.ndarray) -> tuple[float, float]:
+    """95 % normal interval of the mean of a paired per-replicate difference."""
+    half = 1.96 * diff.std(ddof=1) / np.sqrt(diff.size)
+    return float(diff.mean() - half), float(diff.mean() + half)
+
+
+@pytest.mark.parametrize("coordinator_party", ["canada", "united_states"])
+def test_a_link_raises_the_joint_deal_likelihood_where_only_a_trade_closes_both(
+    coordinator_party: str,
+) -> None:
+    off, on = (finished_model(cross_track_config(g, coordinator_party)) for g in (0.0, 0.25))
+    both = {
+        m: (model.state.agreed_outcome >= 0).all(axis=1) for m, model in (("off", off), ("on", on))
+    }
+    diff = both["on"].astype(float) - both["off"].astype(float)  # same seeds: paired
+    low, _ = paired_interval(diff)
+    assert low > 0.5  # the trade closes both tracks in most replicates, none close without it
+    assert (on.state.link_drift != 0).any() and (off.state.link_drift == 0).all()
+
+
+def test_the_blocker_gives_on_the_deadlocked_track_and_is_repaid_on_the_other() -> None:
+    off, on = finished_model(cross_track_config(0.0)), finished_model(cross_track_config(0.25))
+    a, b = 0, 1
+    gave = on.state.link_drift[:, US, a] < 0
+    assert gave.any()
+    # repaid one for one on b, and Canada's own reservation values never move
+    np.testing.assert_allclose(on.state.link_drift[gave, US, b], -on.state.link_drift[gave, US, a])
+    assert (on.state.link_drift[:, CANADA, :] == 0).all()
+    # paired: where both runs settle b, the U.S. gets better terms there with the link
+    settled = (on.state.agreed_outcome[:, b] >= 0) & (off.state.agreed_outcome[:, b] >= 0) & gave
+    u_us = on.compiled.tracks[b].utilities[US]
+    diff = u_us[on.state.agreed_outcome[settled, b]] - u_us[off.state.agreed_outcome[settled, b]]
+    low, _ = paired_interval(diff)
+    assert low > 0
+
+
+def test_a_link_opens_a_zone_only_within_the_coordinators_gap_and_keeps_the_others() -> None:
+    max_gap = 0.1  # below some replicates' gap: those stay deadlocked
+    rate = 1.5
+    without, with_ = (
+        build_experiment(cross_track_config(g, rate=rate)).model(np.arange(LINK_N))
+        for g in (0.0, max_gap)
+    )
+    without.step()
+    with_.step()
+    a, b = 0, 1
+    rv = without.state.reservation
+    u = without.compiled.tracks[a].utilities
+    accepted_by_canada = u[CANADA][None, :] >= rv[:, CANADA, a][:, None] - 1e-12
+    best_us = np.where(accepted_by_canada, u[US][None, :], -np.inf).max(axis=1)
+    gap = rv[:, US, a] - best_us
+    linked = with_.state.link_drift[:, US, a] < 0
+    np.testing.assert_array_equal(linked, (gap > 1e-12) & (gap <= max_gap))
+    new = with_.state.reservation
+    np.testing.assert_allclose(new[linked, US, a], best_us[linked])  # the zone on a just opens
+    np.testing.assert_allclose(new[linked, US, b], rv[linked, US, b] + rate * gap[linked])
+    ub = without.compiled.tracks[b].utilities
+    zone_b = (ub[CANADA][None, :] >= new[:, CANADA, b][:, None] - 1e-12) & (
+        ub[US][None, :] >= new[:, US, b][:, None] - 1e-12
+    )
+    assert zone_b[linked].any(axis=1).all()  # b keeps a zone of agreement after the repayment
+    np.testing.assert_array_equal(new[~linked], rv[~linked])
+
+
+def test_with_linking_off_the_default_outcomes_are_mains() -> None:
+    # the digest main computed before coordinators could link (tests/data/default_digest.py)
+    assert DIGEST_FILE.read_text().strip() == outcome_digest(default_outcomes())
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("link_max_gap", 1.5), ("link_exchange_rate", 0), ("link_min_ratification", -0.1)],
+)
+def test_bad_link_settings_are_one_line_errors(key: str, value: float) -> None:
+    with pytest.raises(ConfigError) as err:
+        compose_run_config([f"scenario.coordinators.sabia.{key}={value}"])
+    message = str(err.value)
+    assert f"scenario.coordinators.sabia.{key}" in message and str(value) in message
+    assert "\n" not in message
