@@ -115,8 +115,10 @@ class WinSets:
         feasible outcomes (a handful), then the frontier.
         """
         out = np.full(classes.shape, NO_OUTCOME, dtype=np.int64)
-        for s in np.unique(classes):  # classes of feasible outcomes, not replicates
-            rows = classes == s
+        n_classes = len(self.politics.restricted[track])
+        groups = [0] if n_classes == 1 else np.unique(classes)  # a handful, not replicates
+        for s in groups:
+            rows = slice(None) if n_classes == 1 else classes == s
             neg_values, frontier = self._ranking(track, int(s), acceptor)
             if frontier.size == 0:
                 continue
@@ -168,38 +170,45 @@ def plan_links(
         terms: The coordinator's terms of trade.
         linked: ``(R, T)`` deadlocked tracks already linked (changed in place: one link each).
     """
-    p, q = parties
-    rv = np.clip(state.raw_reservation(), 0.0, 1.0)
-    live = state.is_open & state.talking
+    shift_all = np.zeros(state.is_open.shape)
+    live_all = state.is_open & state.talking
+    # a link needs two tracks in talks: the other replicates are masked out, not looped over
+    sub = np.flatnonzero(live_all[:, tracks].sum(axis=1) >= 2)
+    if sub.size == 0:
+        return shift_all
+    rv = np.clip(state.raw_reservation()[sub], 0.0, 1.0)
+    live, done = live_all[sub], linked[sub]
     books = {
-        int(k): _book(win_sets, utilities, status_quo, state, rv, parties, int(k)) for k in tracks
+        int(k): _book(win_sets, utilities, status_quo, state, rv, sub, parties, int(k))
+        for k in tracks
     }
-    shift = np.zeros(state.is_open.shape)
+    shift = np.zeros(live.shape)
     for a in books:  # the deadlocked track, then the cheapest donor for it: tracks, not replicates
         book_a = books[a]
         gap = book_a.rv_q - book_a.best_q
-        stuck = live[:, a] & ~linked[:, a] & np.isfinite(gap) & (gap > UTILITY_EPS)
-        stuck &= gap <= terms.max_gap
-        if not stuck.any():
-            continue
-        asked = terms.exchange_rate * np.where(stuck, gap, 0.0)
-        cost = np.full((state.n_replicates, len(books)), np.inf)
+        stuck = live[:, a] & ~done[:, a] & np.isfinite(gap) & (gap > UTILITY_EPS)
+        rows = np.flatnonzero(stuck & (gap <= terms.max_gap))
         donors = [b for b in books if b != a]
-        for j, b in enumerate(donors):
-            cost[:, j] = _donor_cost(win_sets, books[b], live[:, b], p, q, asked)
-        cheapest = np.argmin(cost[:, : len(donors)], axis=1)
-        best_cost = cost[np.arange(state.n_replicates), cheapest]
-        go = stuck & (best_cost < book_a.gain_p)
-        if not go.any():
+        if rows.size == 0 or not donors:
             continue
-        shift[go, a] -= gap[go]
-        linked[go, a] = True
+        asked = terms.exchange_rate * gap[rows]
+        cost = np.stack(
+            [_donor_cost(win_sets, books[b], live[rows, b], rows, parties, asked) for b in donors],
+            axis=1,
+        )
+        cheapest = np.argmin(cost, axis=1)
+        go = cost[np.arange(rows.size), cheapest] < book_a.gain_p[rows]
+        rows, asked, cheapest = rows[go], asked[go], cheapest[go]
+        shift[rows, a] -= gap[rows]
+        done[rows, a] = True
+        book_a.rv_q[rows] = book_a.best_q[rows]
         for j, b in enumerate(donors):
-            to_b = go & (cheapest == j)
-            shift[to_b, b] += asked[to_b]
-            books[b].rv_q = np.where(to_b, books[b].rv_q + asked, books[b].rv_q)
-        book_a.rv_q = np.where(go, book_a.best_q, book_a.rv_q)
-    return shift
+            to_b = cheapest == j
+            shift[rows[to_b], b] += asked[to_b]
+            books[b].rv_q[rows[to_b]] += asked[to_b]
+    linked[sub] = done
+    shift_all[sub] = shift
+    return shift_all
 
 
 def _book(
@@ -208,11 +217,13 @@ def _book(
     status_quo: list[int],
     state: BatchState,
     rv: FloatArray,
+    sub: IntArray,
     parties: tuple[int, int],
     k: int,
 ) -> _TrackBook:
+    """Track ``k`` as the coordinator reads it, for the batch positions ``sub`` (``rv``'s rows)."""
     p, q = parties
-    classes = condition_classes(win_sets.politics, state, k)
+    classes = condition_classes(win_sets.politics, state, k)[sub]
     x_star = win_sets.favourite_within(k, classes, chooser=q, acceptor=p, threshold=rv[:, p, k])
     u = utilities[k]
     return _TrackBook(
@@ -230,21 +241,20 @@ def _donor_cost(
     win_sets: WinSets,
     book: _TrackBook,
     live: BoolArray,
-    p: int,
-    q: int,
+    rows: IntArray,
+    parties: tuple[int, int],
     asked: FloatArray,
 ) -> FloatArray:
-    """``(R,)`` what giving ``asked`` to ``q`` on this track costs ``p`` (``inf``: it cannot).
+    """What giving ``asked`` to ``q`` on this track costs ``p``, at batch positions ``rows``.
 
-    The fall in ``p``'s best outcome among those ``q`` accepts; ``inf`` where the track is not in
-    talks or has too little surplus for ``q`` to keep a zone of agreement after the link.
+    The fall in ``p``'s best win-set outcome among those ``q`` accepts; ``inf`` where the track is
+    not in talks or has too little surplus for ``q`` to keep a zone of agreement after the link.
     """
-    k = book.track
-    before = win_sets.favourite_within(k, book.classes, chooser=p, acceptor=q, threshold=book.rv_q)
-    after = win_sets.favourite_within(
-        k, book.classes, chooser=p, acceptor=q, threshold=book.rv_q + asked
-    )
-    surplus = book.best_q - book.rv_q
+    p, q = parties
+    k, classes, rv_q = book.track, book.classes[rows], book.rv_q[rows]
+    before = win_sets.favourite_within(k, classes, chooser=p, acceptor=q, threshold=rv_q)
+    after = win_sets.favourite_within(k, classes, chooser=p, acceptor=q, threshold=rv_q + asked)
+    surplus = book.best_q[rows] - rv_q
     can_give = live & (surplus >= asked - UTILITY_EPS) & (after >= 0) & (before >= 0)
     with np.errstate(invalid="ignore"):  # -inf - -inf where q accepts nothing: masked below
         cost = _utility(book.utilities, p, before) - _utility(book.utilities, p, after)
