@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim.config.errors import ConfigError
@@ -285,3 +286,23 @@ def test_bad_link_settings_are_one_line_errors(key: str, value: float) -> None:
     message = str(err.value)
     assert f"scenario.coordinators.sabia.{key}" in message and str(value) in message
     assert "\n" not in message
+
+
+def test_both_sides_coordinators_link_and_a_replicate_does_not_depend_on_its_batch() -> None:
+    # conf/experiment/coordinators_link.yaml adds a White House coordinator who links
+    overrides = ["+experiment=coordinators_link", "scenario.coordinators.sabia.link_max_gap=0.1"]
+    overrides += ["n_replicates=240", "progress=false"]
+    cfg = compose_run_config(overrides)
+    parties = {c.party for c in cfg.scenario.coordinators.values() if c.link_max_gap > 0}
+    assert parties == {"canada", "united_states"}
+    exp = build_experiment(cfg)
+    whole = exp.model(np.arange(240))
+    whole.run()
+    for party in (CANADA, US):  # each side's coordinator moves the other side's mandate
+        assert (whole.state.link_drift[:, party, :] != 0).any()
+    in_batches = [run_replicates(exp, 240, size) for size in (240, 80)]
+    columns = ["replicate", "track", "agreed", "agreement_week", "outcome", "reservation_canada"]
+    one, other = (
+        o[columns].sort_values(["track", "replicate"]).reset_index(drop=True) for o in in_batches
+    )
+    pd.testing.assert_frame_equal(one, other)
