@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.agents.linking import WinSets
 from sim.config.errors import ConfigError
 from sim.config.schema import (
     CoordinatorConfig,
@@ -306,3 +307,34 @@ def test_both_sides_coordinators_link_and_a_replicate_does_not_depend_on_its_bat
         o[columns].sort_values(["track", "replicate"]).reset_index(drop=True) for o in in_batches
     )
     pd.testing.assert_frame_equal(one, other)
+
+
+@pytest.fixture(scope="module")
+def default_politics():
+    exp = build_experiment(compose_run_config(["progress=false"]))
+    return exp.compiled, exp.model(np.arange(1)).politics
+
+
+@pytest.mark.parametrize("min_ratification", [0.0, 0.3, 0.5])
+def test_win_set_lookup_matches_a_brute_force_search(default_politics, min_ratification) -> None:
+    compiled, politics = default_politics
+    win_sets = WinSets(politics, min_ratification)
+    rng = np.random.default_rng(5)
+    for k, track in enumerate(compiled.tracks):
+        joint = politics.ratify_probability[k][list(track.parties)].prod(axis=0)
+        for cls, table in enumerate(politics.restricted[k]):
+            members = np.zeros(track.n_outcomes, dtype=bool)
+            members[table.order_desc[0]] = True  # the feasible outcomes of this class
+            members &= joint >= min_ratification
+            for acceptor, chooser in (track.parties, track.parties[::-1]):
+                threshold = rng.uniform(0.0, 1.0, 200)
+                classes = np.full(threshold.size, cls)
+                found = win_sets.favourite_within(k, classes, chooser, acceptor, threshold)
+                accepts = members[None, :] & (
+                    track.utilities[acceptor][None, :] >= threshold[:, None] - 1e-12
+                )
+                best = np.where(accepts, track.utilities[chooser][None, :], -np.inf).max(axis=1)
+                assert ((found >= 0) == accepts.any(axis=1)).all()
+                hit = found >= 0
+                np.testing.assert_array_equal(track.utilities[chooser][found[hit]], best[hit])
+                assert accepts[np.flatnonzero(hit), found[hit]].all()  # in the win-set, accepted
