@@ -7,8 +7,9 @@ Each week, after the tracks' rounds, a coordinator does two things:
    to sell; assumption);
 2. **issue linkage** (``link_max_gap > 0``): where the counterpart blocks a track by a small gap,
    the coordinator moves that concession onto another track where the counterpart has surplus
-   (:mod:`sim.agents.linking`; Tollison & Willett 1979, Sebenius 1983). The counterpart's
-   reservation value falls on the deadlocked track and rises on the donor track.
+   (:mod:`sim.agents.linking`; Tollison & Willett 1979, Sebenius 1983). The counterpart commits
+   to a deal on the deadlocked track (its reservation value there is capped) and its reservation
+   value rises on the donor track.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import mesa
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.linking import LinkTerms, WinSets, plan_links
+from sim.agents.linking import Links, LinkTerms, WinSets, plan_links
 from sim.agents.world import World
 from sim.domain.scenario import CoordinatorSpec
 
@@ -80,7 +81,7 @@ class Coordinator(mesa.Agent):
             if shared.size < 2:
                 continue
             parties = (self.party, counterpart)
-            shift = plan_links(
+            links = plan_links(
                 self.win_sets,
                 utilities,
                 status_quo,
@@ -90,7 +91,7 @@ class Coordinator(mesa.Agent):
                 self.terms,
                 self.linked,
             )
-            self._apply(counterpart, shift)
+            self._apply(counterpart, links)
 
     def _counterparts(self) -> list[int]:
         """The other parties at the party's tracks."""
@@ -98,16 +99,19 @@ class Coordinator(mesa.Agent):
         shares = (at & at[self.party][None, :]).any(axis=1)
         return [int(q) for q in np.flatnonzero(shares) if q != self.party]
 
-    def _apply(self, counterpart: int, shift: npt.NDArray[np.float64]) -> None:
-        """Add the links' shifts to the counterpart's current (clipped) reservation values.
+    def _apply(self, counterpart: int, links: Links) -> None:
+        """Commit the counterpart on the linked tracks and raise its demands on the donors.
 
-        The drift is set so that the new raw value is the shifted clipped one: a link meant to
-        open a zone of agreement opens it even where the raw value had left [0, 1].
+        A donor's drift is set so that its new raw value is the raised current one: a
+        repayment counts in full even where the raw value had left [0, 1].
         """
         state = self.world.state
-        moved = shift != 0.0
-        if not moved.any():
-            return
-        raw = state.raw_reservation()[:, counterpart, :]
-        target = np.clip(raw, 0.0, 1.0) + shift
-        state.link_drift[:, counterpart, :] += np.where(moved, target - raw, 0.0)
+        committed = np.isfinite(links.commit)
+        if committed.any():
+            caps = state.link_cap[:, counterpart, :]
+            state.link_cap[:, counterpart, :] = np.minimum(caps, links.commit)
+        repaid = links.repay != 0.0
+        if repaid.any():
+            raw = state.raw_reservation()[:, counterpart, :]
+            target = state.current_reservation()[:, counterpart, :] + links.repay
+            state.link_drift[:, counterpart, :] += np.where(repaid, target - raw, 0.0)

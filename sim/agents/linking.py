@@ -10,9 +10,11 @@ share), per replicate and track (arrays over the replicate axis, a loop over tra
   beats ``q``'s reservation value: ``h_B = u_qB(x*_B) - rv_qB >= 0``.
 
 The coordinator proposes a trade across the two (Tollison & Willett 1979; Sebenius 1983): ``q``
-accepts ``x*_A`` on ``A`` (its reservation value there falls by ``g_A``) and is repaid on ``B``,
+commits to accept ``x*_A`` on ``A`` (its reservation value there is capped at ``u_qA(x*_A)`` from
+then on, a fall of ``g_A`` that its constituencies' pressure cannot undo) and is repaid on ``B``,
 where it may now ask ``rho * g_A`` more (its reservation value there rises as much; ``rho`` is the
-exchange rate, ``q`` is no worse off in reservation terms at ``rho = 1``). A link is made only
+exchange rate, ``q`` is no worse off in reservation terms at ``rho = 1``). A track linked once is
+neither linked again nor a donor. A link is made only
 when it closes the gap without opening another: ``g_A <= G`` (the coordinator's largest gap),
 ``h_B >= rho * g_A`` (``B`` keeps a zone of agreement), and ``p`` gains more on ``A`` than it can
 lose on ``B``: ``u_pA(x*_A) - u_pA(sq_A) > c_B`` with ``c_B`` the fall in ``p``'s best outcome on
@@ -133,6 +135,19 @@ def _utility(utilities: FloatArray, party: int, outcome: IntArray) -> FloatArray
     return np.where(outcome >= 0, utilities[party, np.maximum(outcome, 0)], -np.inf)
 
 
+@dataclass(frozen=True)
+class Links:
+    """A week's links for one counterpart, as ``(R, T)`` arrays.
+
+    Attributes:
+        repay: Rise of the counterpart's reservation value on each donor track (0: none).
+        commit: The counterpart's committed cap on each linked track (``inf``: none).
+    """
+
+    repay: FloatArray
+    commit: FloatArray
+
+
 @dataclass
 class _TrackBook:
     """What the coordinator reads of one track, per replicate (all ``(R,)``)."""
@@ -157,32 +172,32 @@ def plan_links(
     tracks: IntArray,
     terms: LinkTerms,
     linked: BoolArray,
-) -> FloatArray:
-    """``(R, T)`` shifts of the counterpart's reservation values this week's links make.
+) -> Links:
+    """This week's links between ``p`` and the counterpart ``q``.
 
     Args:
         win_sets: The tracks' win-sets.
         utilities: Per track, ``(P, n_outcomes)`` utilities.
         status_quo: Per track, the status quo outcome.
-        state: The batch state (read only; ``reservation`` is this week's, after momentum).
+        state: The batch state (read only; reservation values are read after momentum).
         parties: ``(p, q)``: the coordinator's party and the counterpart.
         tracks: The tracks ``p`` and ``q`` share.
         terms: The coordinator's terms of trade.
         linked: ``(R, T)`` deadlocked tracks already linked (changed in place: one link each).
     """
-    shift_all = np.zeros(state.is_open.shape)
+    links = Links(np.zeros(state.is_open.shape), np.full(state.is_open.shape, np.inf))
     live_all = state.is_open & state.talking
     # a link needs two tracks in talks: the other replicates are masked out, not looped over
     sub = np.flatnonzero(live_all[:, tracks].sum(axis=1) >= 2)
     if sub.size == 0:
-        return shift_all
-    rv = np.clip(state.raw_reservation()[sub], 0.0, 1.0)
+        return links
+    rv = state.current_reservation()[sub]
     live, done = live_all[sub], linked[sub]
     books = {
         int(k): _book(win_sets, utilities, status_quo, state, rv, sub, parties, int(k))
         for k in tracks
     }
-    shift = np.zeros(live.shape)
+    repay, commit = np.zeros(live.shape), np.full(live.shape, np.inf)
     for a in books:  # the deadlocked track, then the cheapest donor for it: tracks, not replicates
         book_a = books[a]
         gap = book_a.rv_q - book_a.best_q
@@ -193,22 +208,27 @@ def plan_links(
             continue
         asked = terms.exchange_rate * gap[rows]
         cost = np.stack(
-            [_donor_cost(win_sets, books[b], live[rows, b], rows, parties, asked) for b in donors],
+            [
+                _donor_cost(
+                    win_sets, books[b], live[rows, b] & ~done[rows, b], rows, parties, asked
+                )
+                for b in donors
+            ],
             axis=1,
         )
         cheapest = np.argmin(cost, axis=1)
         go = cost[np.arange(rows.size), cheapest] < book_a.gain_p[rows]
         rows, asked, cheapest = rows[go], asked[go], cheapest[go]
-        shift[rows, a] -= gap[rows]
+        commit[rows, a] = book_a.best_q[rows]
         done[rows, a] = True
         book_a.rv_q[rows] = book_a.best_q[rows]
         for j, b in enumerate(donors):
             to_b = cheapest == j
-            shift[rows[to_b], b] += asked[to_b]
+            repay[rows[to_b], b] += asked[to_b]
             books[b].rv_q[rows[to_b]] += asked[to_b]
     linked[sub] = done
-    shift_all[sub] = shift
-    return shift_all
+    links.repay[sub], links.commit[sub] = repay, commit
+    return links
 
 
 def _book(

@@ -78,9 +78,12 @@ class BatchState:
         lobby_push: ``(R, P, T)`` the weekly push of all a party's stakeholders together.
         mandate_drift: ``(R, P, T)`` cumulative drift from coordinators' momentum.
         link_drift: ``(R, P, T)`` cumulative drift from coordinators' cross-track links
-            (:mod:`sim.agents.linking`): down where a party accepted a deal, up where it is repaid.
+            (:mod:`sim.agents.linking`): up where a party is repaid for a concession.
+        link_cap: ``(R, P, T)`` cap on a reservation value where the party committed, in a
+            coordinators' link, to accept a deal there (``inf``: no commitment).
         escalation_drift: ``(R, P, T)`` cumulative drift from escalations.
-        reservation: ``(R, P, T)`` current reservation values: the sum of the above, clipped.
+        reservation: ``(R, P, T)`` current reservation values: the sum of the above, capped and
+            clipped.
         condition_week: ``(R, C)`` first week each condition holds (``W``: not before the deadline).
         ratification_attempts: ``(R, T)`` tentative deals sent home.
         ratification_failures: ``(R, T)`` tentative deals rejected at home.
@@ -123,6 +126,7 @@ class BatchState:
     lobby_push: FloatArray = field(init=False)
     mandate_drift: FloatArray = field(init=False)
     link_drift: FloatArray = field(init=False)
+    link_cap: FloatArray = field(init=False)
     escalation_drift: FloatArray = field(init=False)
     reservation: FloatArray = field(init=False)
     ratification_attempts: IntArray = field(init=False)
@@ -160,6 +164,7 @@ class BatchState:
         self.lobby_push = np.zeros(self.initial_reservation.shape)
         self.mandate_drift = np.zeros(self.initial_reservation.shape)
         self.link_drift = np.zeros(self.initial_reservation.shape)
+        self.link_cap = np.full(self.initial_reservation.shape, np.inf)
         self.escalation_drift = np.zeros(self.initial_reservation.shape)
         self.ratification_attempts = _zeros(rt)
         self.ratification_failures = _zeros(rt)
@@ -189,9 +194,13 @@ class BatchState:
         total = self.initial_reservation + self.pressure_drift + self.mandate_drift
         return total + self.link_drift + self.escalation_drift
 
+    def current_reservation(self) -> FloatArray:
+        """``(R, P, T)`` :meth:`raw_reservation`, capped where committed, clipped to [0, 1]."""
+        return np.clip(np.minimum(self.raw_reservation(), self.link_cap), 0.0, 1.0)
+
     def refresh_reservation(self) -> None:
-        """Current reservation values: :meth:`raw_reservation`, clipped to [0, 1]."""
-        self.reservation = np.clip(self.raw_reservation(), 0.0, 1.0)
+        """Set :attr:`reservation` to :meth:`current_reservation`."""
+        self.reservation = self.current_reservation()
 
     def end_talks(self, ending: BoolArray, cause: int) -> None:
         """Close every open track of the replicates ``ending`` with no deal, for ``cause``."""

@@ -225,17 +225,22 @@ def test_a_link_raises_the_joint_deal_likelihood_where_only_a_trade_closes_both(
     diff = both["on"].astype(float) - both["off"].astype(float)  # same seeds: paired
     low, _ = paired_interval(diff)
     assert low > 0.5  # the trade closes both tracks in most replicates, none close without it
-    assert (on.state.link_drift != 0).any() and (off.state.link_drift == 0).all()
+    assert (on.state.link_drift != 0).any() and np.isfinite(on.state.link_cap).any()
+    assert (off.state.link_drift == 0).all() and np.isinf(off.state.link_cap).all()
 
 
-def test_the_blocker_gives_on_the_deadlocked_track_and_is_repaid_on_the_other() -> None:
+def test_the_blocker_commits_on_the_deadlocked_track_and_is_repaid_on_the_other() -> None:
     off, on = finished_model(cross_track_config(0.0)), finished_model(cross_track_config(0.25))
     a, b = 0, 1
-    gave = on.state.link_drift[:, US, a] < 0
+    gave = np.isfinite(on.state.link_cap[:, US, a])
     assert gave.any()
-    # repaid one for one on b, and Canada's own reservation values never move
-    np.testing.assert_allclose(on.state.link_drift[gave, US, b], -on.state.link_drift[gave, US, a])
+    # the U.S. is repaid on b, never on a; Canada's own reservation values never move
+    assert (on.state.link_drift[gave, US, b] > 0).all()
+    assert (on.state.link_drift[:, US, a] == 0).all() and np.isinf(
+        on.state.link_cap[:, US, b]
+    ).all()
     assert (on.state.link_drift[:, CANADA, :] == 0).all()
+    assert np.isinf(on.state.link_cap[:, CANADA, :]).all()
     # paired: where both runs settle b, the U.S. gets better terms there with the link
     settled = (on.state.agreed_outcome[:, b] >= 0) & (off.state.agreed_outcome[:, b] >= 0) & gave
     u_us = on.compiled.tracks[b].utilities[US]
@@ -259,10 +264,10 @@ def test_a_link_opens_a_zone_only_within_the_coordinators_gap_and_keeps_the_othe
     accepted_by_canada = u[CANADA][None, :] >= rv[:, CANADA, a][:, None] - 1e-12
     best_us = np.where(accepted_by_canada, u[US][None, :], -np.inf).max(axis=1)
     gap = rv[:, US, a] - best_us
-    linked = with_.state.link_drift[:, US, a] < 0
+    linked = np.isfinite(with_.state.link_cap[:, US, a])
     np.testing.assert_array_equal(linked, (gap > 1e-12) & (gap <= max_gap))
     new = with_.state.reservation
-    np.testing.assert_allclose(new[linked, US, a], best_us[linked])  # the zone on a just opens
+    np.testing.assert_array_equal(new[linked, US, a], best_us[linked])  # a zone on a just opens
     np.testing.assert_allclose(new[linked, US, b], rv[linked, US, b] + rate * gap[linked])
     ub = without.compiled.tracks[b].utilities
     zone_b = (ub[CANADA][None, :] >= new[:, CANADA, b][:, None] - 1e-12) & (
