@@ -29,6 +29,8 @@ VARIANTS: dict[str, list[str]] = {
     "no scripted directives": ["scenario.events=[]"],
     "no provocations": ["scenario.stakeholders.on_government.provocation_hazard_per_week=0"],
     "no audience costs": ["scenario.leaders.carney.audience_cost_per_escalation=0"],
+    "no mandate momentum": ["scenario.coordinators.sabia.mandate_momentum=0"],
+    "Sabia links tracks (gap 0.1)": ["scenario.coordinators.sabia.link_max_gap=0.1"],
     "2025 engine (none of issue 10)": [
         "protocol.delay_cost_scale=0",
         "scenario.review.annual_reviews=0",

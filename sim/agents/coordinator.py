@@ -1,7 +1,15 @@
 """Coordinates a party's mandate across tracks (e.g. Michael Sabia, Clerk of the Privy Council).
 
-Each deal its party concludes this week lowers the party's reservation value on its other open
-tracks by ``mandate_momentum`` (a banked deal makes the next one easier to sell; assumption).
+Each week, after the tracks' rounds, a coordinator does two things:
+
+1. **mandate momentum**: each deal its party concluded this week lowers the party's reservation
+   value on its other open tracks by ``mandate_momentum`` (a banked deal makes the next one easier
+   to sell; assumption);
+2. **issue linkage** (``link_max_gap > 0``): where the counterpart blocks a track by a small gap,
+   the coordinator moves that concession onto another track where the counterpart has surplus
+   (:mod:`sim.agents.linking`; Tollison & Willett 1979, Sebenius 1983). The counterpart commits
+   to a deal on the deadlocked track (its reservation value there is capped) and its reservation
+   value rises on the donor track.
 """
 
 from __future__ import annotations
@@ -10,9 +18,13 @@ from typing import cast
 
 import mesa
 import numpy as np
+import numpy.typing as npt
 
+from sim.agents.linking import Links, LinkTerms, WinSets, plan_links
 from sim.agents.world import World
 from sim.domain.scenario import CoordinatorSpec
+
+BoolArray = npt.NDArray[np.bool_]
 
 
 class Coordinator(mesa.Agent):
@@ -28,11 +40,78 @@ class Coordinator(mesa.Agent):
         super().__init__(model)
         self.spec = spec
         self.party = party
+        self.terms = LinkTerms(
+            spec.link_max_gap, spec.link_exchange_rate, spec.link_min_ratification
+        )
+        #: ``(R, T)`` deadlocked tracks this coordinator has linked (one link each; set on use).
+        self.linked: BoolArray | None = None
+        #: The tracks' win-sets as the coordinator ranks them (built on first use).
+        self.win_sets: WinSets | None = None
+
+    @property
+    def world(self) -> World:
+        """The model, as an agent sees it."""
+        return cast(World, self.model)
 
     def act(self) -> None:
-        """Shift the party's mandate on its open tracks by this week's deals on its tracks."""
-        world = cast(World, self.model)
+        """Shift the party's mandate by this week's deals, then link deadlocked tracks."""
+        self._momentum()
+        if self.terms.max_gap > 0.0:
+            self._link()
+
+    def _momentum(self) -> None:
+        """Lower the mandate on the party's open tracks by this week's deals on its tracks."""
+        world = self.world
         state, mine = world.state, world.at_track[self.party]
         n_deals = (state.concluded_now & mine).sum(axis=1).astype(np.float64)  # (R,)
         shift = -self.spec.mandate_momentum * n_deals[:, None] * (state.is_open & mine)
         state.mandate_drift[:, self.party, :] += shift
+
+    def _link(self) -> None:
+        """Move concessions across the tracks the party shares with each counterpart."""
+        world = self.world
+        state, tracks = world.state, world.compiled.tracks
+        if self.linked is None or self.win_sets is None:
+            self.linked = np.zeros(state.is_open.shape, dtype=bool)
+            self.win_sets = WinSets(world.politics, self.terms.min_ratification)
+        utilities = [t.utilities for t in tracks]
+        status_quo = [t.status_quo for t in tracks]
+        for counterpart in self._counterparts():
+            shared = np.flatnonzero(world.at_track[self.party] & world.at_track[counterpart])
+            if shared.size < 2:
+                continue
+            parties = (self.party, counterpart)
+            links = plan_links(
+                self.win_sets,
+                utilities,
+                status_quo,
+                state,
+                parties,
+                shared,
+                self.terms,
+                self.linked,
+            )
+            self._apply(counterpart, links)
+
+    def _counterparts(self) -> list[int]:
+        """The other parties at the party's tracks."""
+        at = self.world.at_track
+        shares = (at & at[self.party][None, :]).any(axis=1)
+        return [int(q) for q in np.flatnonzero(shares) if q != self.party]
+
+    def _apply(self, counterpart: int, links: Links) -> None:
+        """Commit the counterpart on the linked tracks and raise its demands on the donors.
+
+        A donor's drift is set so that its new raw value is the raised current one: a
+        repayment counts in full even where the raw value had left [0, 1].
+        """
+        state = self.world.state
+        committed = np.isfinite(links.commit)
+        if committed.any():
+            caps = state.link_cap[:, counterpart, :]
+            state.link_cap[:, counterpart, :] = np.minimum(caps, links.commit)
+        repaid = links.repay != 0.0
+        if repaid.any():
+            raw = state.raw_reservation()[:, counterpart, :]
+            target = state.current_reservation()[:, counterpart, :] + links.repay
+            state.link_drift[:, counterpart, :] += np.where(repaid, target - raw, 0.0)

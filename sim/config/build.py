@@ -145,7 +145,13 @@ def build_politics(sc: ScenarioConfig, protocol: ProtocolConfig) -> Politics:
         ),
         coordinators=tuple(
             CoordinatorSpec(
-                key=key, name=c.name, party=c.party, mandate_momentum=c.mandate_momentum
+                key=key,
+                name=c.name,
+                party=c.party,
+                mandate_momentum=c.mandate_momentum,
+                link_max_gap=c.link_max_gap,
+                link_exchange_rate=c.link_exchange_rate,
+                link_min_ratification=c.link_min_ratification,
             )
             for key, c in sc.coordinators.items()
         ),

@@ -103,6 +103,10 @@ def validate_politics(sc: ScenarioConfig) -> None:
         k = f"scenario.coordinators.{key}"
         require(co.party in sc.parties, f"{k}.party", co.party, f"one of {parties}")
         check_unit(f"{k}.mandate_momentum", co.mandate_momentum)
+        check_unit(f"{k}.link_max_gap", co.link_max_gap)
+        check_unit(f"{k}.link_min_ratification", co.link_min_ratification)
+        rate = co.link_exchange_rate
+        require(math.isfinite(rate) and rate > 0, f"{k}.link_exchange_rate", rate, "must be > 0")
     for key, cond in sc.conditions.items():
         check_unit(f"scenario.conditions.{key}.initial_probability", cond.initial_probability)
         check_unit(f"scenario.conditions.{key}.weekly_hazard", cond.weekly_hazard)

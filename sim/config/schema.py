@@ -188,11 +188,21 @@ class CoordinatorConfig:
         party: Party key.
         mandate_momentum: Drop of the party's reservation value on its open tracks per deal
             concluded elsewhere (>= 0).
+        link_max_gap: Largest shortfall (utility, 0..1) of the counterpart on a deadlocked
+            track that the coordinator bridges by moving the concession onto another track of
+            theirs (issue linkage, :mod:`sim.agents.linking`); 0 never links.
+        link_exchange_rate: Utility the counterpart asks on the donor track per unit it gives
+            on the deadlocked one (> 0; 1: one for one).
+        link_min_ratification: Joint probability that both leaders ratify an outcome for the
+            coordinator to count it in a track's win-set (0..1; 0.5: more likely than not).
     """
 
     name: str = MISSING
     party: str = MISSING
     mandate_momentum: float = 0.0
+    link_max_gap: float = 0.0
+    link_exchange_rate: float = 1.0
+    link_min_ratification: float = 0.5
 
 
 @dataclass

@@ -398,6 +398,9 @@ def agents_frame(model: NegotiationModel) -> pd.DataFrame:
             drift = state.mandate_drift[0, agent.party]
             role = "coordinator"
             detail = f"momentum {agent.spec.mandate_momentum:g}; mandate drift {drift.sum():+.3f}"
+            if agent.spec.link_max_gap > 0:  # its links: tracks bridged so far (sim.agents.linking)
+                n_links = 0 if agent.linked is None else int(agent.linked[0].sum())
+                detail += f"; links up to gap {agent.spec.link_max_gap:g}: {n_links} made"
         else:  # an agent kind this table does not know yet: still listed
             role, detail = type(agent).__name__, ""
         name = getattr(getattr(agent, "spec", None), "name", f"agent {agent.unique_id}")

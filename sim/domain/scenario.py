@@ -177,13 +177,20 @@ class CoordinatorSpec:
     """Coordinates a party's mandate across tracks (e.g. the Clerk of the Privy Council).
 
     Each deal the party concludes lowers its reservation value on its other open tracks by
-    ``mandate_momentum`` (a banked deal makes the next one easier to sell).
+    ``mandate_momentum`` (a banked deal makes the next one easier to sell). With
+    ``link_max_gap > 0`` it also links tracks (:mod:`sim.agents.linking`): where the counterpart
+    blocks a track by at most that gap, it repays the counterpart's concession there on another
+    track, ``link_exchange_rate`` per unit, counting only outcomes both leaders ratify with
+    probability at least ``link_min_ratification``.
     """
 
     key: str
     name: str
     party: str
     mandate_momentum: float
+    link_max_gap: float
+    link_exchange_rate: float
+    link_min_ratification: float
 
 
 @dataclass(frozen=True)

@@ -77,8 +77,13 @@ class BatchState:
         pressure_drift: ``(R, P, T)`` cumulative stakeholder drift (bounded).
         lobby_push: ``(R, P, T)`` the weekly push of all a party's stakeholders together.
         mandate_drift: ``(R, P, T)`` cumulative drift from coordinators' momentum.
+        link_drift: ``(R, P, T)`` cumulative drift from coordinators' cross-track links
+            (:mod:`sim.agents.linking`): up where a party is repaid for a concession.
+        link_cap: ``(R, P, T)`` cap on a reservation value where the party committed, in a
+            coordinators' link, to accept a deal there (``inf``: no commitment).
         escalation_drift: ``(R, P, T)`` cumulative drift from escalations.
-        reservation: ``(R, P, T)`` current reservation values: the sum of the above, clipped.
+        reservation: ``(R, P, T)`` current reservation values: the sum of the above, capped and
+            clipped.
         condition_week: ``(R, C)`` first week each condition holds (``W``: not before the deadline).
         ratification_attempts: ``(R, T)`` tentative deals sent home.
         ratification_failures: ``(R, T)`` tentative deals rejected at home.
@@ -120,6 +125,8 @@ class BatchState:
     pressure_drift: FloatArray = field(init=False)
     lobby_push: FloatArray = field(init=False)
     mandate_drift: FloatArray = field(init=False)
+    link_drift: FloatArray = field(init=False)
+    link_cap: FloatArray = field(init=False)
     escalation_drift: FloatArray = field(init=False)
     reservation: FloatArray = field(init=False)
     ratification_attempts: IntArray = field(init=False)
@@ -156,6 +163,8 @@ class BatchState:
         self.pressure_drift = np.zeros(self.initial_reservation.shape)
         self.lobby_push = np.zeros(self.initial_reservation.shape)
         self.mandate_drift = np.zeros(self.initial_reservation.shape)
+        self.link_drift = np.zeros(self.initial_reservation.shape)
+        self.link_cap = np.full(self.initial_reservation.shape, np.inf)
         self.escalation_drift = np.zeros(self.initial_reservation.shape)
         self.ratification_attempts = _zeros(rt)
         self.ratification_failures = _zeros(rt)
@@ -180,10 +189,18 @@ class BatchState:
         """Whether the week ``week`` falls in this step."""
         return self.week <= week < self.week + self.step_weeks
 
-    def refresh_reservation(self) -> None:
-        """Current reservation values: drawn, then pressed, coordinated and escalated, clipped."""
+    def raw_reservation(self) -> FloatArray:
+        """``(R, P, T)`` drawn, pressed, coordinated, linked and escalated, before clipping."""
         total = self.initial_reservation + self.pressure_drift + self.mandate_drift
-        self.reservation = np.clip(total + self.escalation_drift, 0.0, 1.0)
+        return total + self.link_drift + self.escalation_drift
+
+    def current_reservation(self) -> FloatArray:
+        """``(R, P, T)`` :meth:`raw_reservation`, capped where committed, clipped to [0, 1]."""
+        return np.clip(np.minimum(self.raw_reservation(), self.link_cap), 0.0, 1.0)
+
+    def refresh_reservation(self) -> None:
+        """Set :attr:`reservation` to :meth:`current_reservation`."""
+        self.reservation = self.current_reservation()
 
     def end_talks(self, ending: BoolArray, cause: int) -> None:
         """Close every open track of the replicates ``ending`` with no deal, for ``cause``."""
