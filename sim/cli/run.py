@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -71,14 +72,14 @@ def job_counter(num: int | None, sweep_dir: Path) -> str:
 # ``sim.cli.run.main()`` from Python), not only when this module is ``__main__``.
 @hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
 def _app(dict_cfg: DictConfig) -> dict[str, Any] | None:
+    hydra_cfg = HydraConfig.get()
+    out_dir = Path(hydra_cfg.runtime.output_dir)
     try:  # here, before Hydra logs "Error executing job" over the one line
         cfg = to_run_config(dict_cfg)
     except ConfigError as exc:
-        _exit_config_error(str(exc))
+        _refuse(out_dir, hydra_cfg.mode, str(exc))
     except OmegaConfBaseException as exc:  # an interpolation or a value that does not convert
-        _exit_config_error(one_line_error(exc))
-    hydra_cfg = HydraConfig.get()
-    out_dir = Path(hydra_cfg.runtime.output_dir)
+        _refuse(out_dir, hydra_cfg.mode, one_line_error(exc))
     if hydra_cfg.mode is RunMode.MULTIRUN:  # one point of a sweep: resume; record, not raise
         if cfg.figures is None:  # lean sweeps: the sweep callback draws the sweep's figures
             cfg = dataclasses.replace(cfg, figures=False)
@@ -92,7 +93,7 @@ def _app(dict_cfg: DictConfig) -> dict[str, Any] | None:
         cfg = resolve_genius(cfg)
         validate_run(cfg)
     except ConfigError as exc:  # exit here, before Hydra logs a multi-line job failure
-        _exit_config_error(str(exc))
+        _refuse(out_dir, hydra_cfg.mode, str(exc))
     try:
         return run_job(cfg, out_dir, execute, multirun=False)
     except OSError as exc:  # reported by main(); raised here, Hydra would print a second line
@@ -102,6 +103,23 @@ def _app(dict_cfg: DictConfig) -> dict[str, Any] | None:
 
 #: The I/O fault that ended a single run (see ``_app``), for :func:`main` to report.
 _RUN_FAULT: list[OSError] = []
+
+
+#: What Hydra puts in a run folder before the job starts (its config copy and the log file).
+_HYDRA_ONLY = frozenset({".hydra", "run.log", ".lock"})
+
+
+def _refuse(out_dir: Path, mode: RunMode | None, message: str) -> NoReturn:
+    """Exit with the one-line error; a refused single run leaves no folder behind.
+
+    Hydra creates the run folder (``.hydra/``, ``run.log``) before the job can check its
+    config, so a refused run would otherwise leave a folder that looks like a run. Only a folder
+    holding nothing but those is removed: never one with results in it.
+    """
+    single = mode is not RunMode.MULTIRUN and out_dir.is_dir()
+    if single and {p.name for p in out_dir.iterdir()} <= _HYDRA_ONLY:
+        shutil.rmtree(out_dir, ignore_errors=True)  # an open run.log unlinks fine
+    _exit_config_error(message)
 
 
 def _exit_config_error(message: str) -> NoReturn:

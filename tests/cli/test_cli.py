@@ -74,13 +74,23 @@ def test_a_joblib_sweep_runs_its_jobs_in_parallel_and_aggregates_them(tmp_path: 
     ],
 )
 def test_a_config_mistake_exits_2_with_one_line(override: str, key: str, tmp_path: Path) -> None:
-    proc = sim_subprocess("n_replicates=10", f"hydra.run.dir={tmp_path}", override)
+    run_dir = tmp_path / "run"
+    proc = sim_subprocess("n_replicates=10", f"hydra.run.dir={run_dir}", override)
     assert proc.returncode == 2
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("config error: ") and key in lines[0]
     assert "Traceback" not in proc.stderr
-    assert not (tmp_path / "summary.json").exists()
+    assert not run_dir.exists()  # a refused run leaves no folder that looks like a run
+
+
+def test_a_refused_run_keeps_a_folder_that_already_holds_results(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    (tmp_path / "notes.txt").write_text("mine")
+    status = run_cli(f"hydra.run.dir={tmp_path}", "scenario.parties.canada.reservation_value=1.5")
+    assert status == 2
+    assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
 @pytest.mark.slow
