@@ -22,7 +22,7 @@ OfferPolicy = Callable[[TrackView, FloatArray], IntArray]
 
 def n_at_or_above(view: TrackView, target: FloatArray) -> IntArray:
     """How many outcomes give me at least ``target`` (at least 1: my best outcome)."""
-    ascending = view.track.sorted_desc[view.me, ::-1]
+    ascending = view.track.sorted_asc[view.me]
     n = ascending.size
     below = np.searchsorted(ascending, target - UTILITY_EPS, side="left")
     return np.maximum(n - below, 1).astype(np.int64)
