@@ -12,7 +12,6 @@ commits to an outcome below its own reservation value: such an offer is withheld
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import cast
 
 import mesa
@@ -90,35 +89,42 @@ class Negotiator(mesa.Agent):
         """:meth:`view` for several rounds at once; they share everything but the clock."""
         world, state = self.world, self.world.state
         n_rounds = world.deadline_weeks
-        directed = state.directive_until[:, self.party, track][rows] > state.week
+        party = self.party
         table = world.politics.restricted[track][conditions]
-        reservation = state.reservation[:, self.party, track][rows]
-        burnt = self._surplus_burnt(table.sorted_desc[self.party, 0], reservation, rows, track)
-        advance = world.protocol.directive_time_boost * directed + burnt
-        key = (track, conditions, self.party, opponent.party)
+        reservation = state.reservation[:, party, track][rows]
+        best = float(table.sorted_desc[party, 0])
+        advance = self._surplus_burnt(best, reservation, rows, track)
+        boost = world.protocol.directive_time_boost
+        if boost:  # a directive in force advances the clock (no work when it cannot)
+            directed = state.directive_until[:, party, track][rows] > state.week
+            advance = boost * directed + advance
+        pareto = world.politics.pareto[(track, conditions, party, opponent.party)]
+        history = state.offers[:, track, :, : state.step + 1]
+        delay_cost = state.weekly_cost[:, party, track][rows]
+        odds = self._deal_odds(track, rows) if self.anticipates else None
+        last = max(n_rounds - 1, 1)
 
-        def clock(week: int) -> FloatArray:
-            tau = min(week, n_rounds - 1) / max(n_rounds - 1, 1)
-            return np.minimum(tau + advance, 1.0)
+        def at(week: int) -> TrackView:
+            # built directly: dataclasses.replace costs as much as the rest of a view
+            return TrackView(
+                track=table,
+                me=party,
+                opponent=opponent.party,
+                round=week,
+                n_rounds=n_rounds,
+                time=np.minimum(min(week, n_rounds - 1) / last + advance, 1.0),
+                reservation=reservation,
+                pareto_table=pareto,
+                history=history,
+                replicates=rows,
+                discount=self.discount,
+                opponent_discount=opponent.discount,
+                week=state.week,
+                delay_cost=delay_cost,
+                deal_odds=odds,
+            )
 
-        first = TrackView(
-            track=table,
-            me=self.party,
-            opponent=opponent.party,
-            round=weeks[0],
-            n_rounds=n_rounds,
-            time=clock(weeks[0]),
-            reservation=reservation,
-            pareto_table=world.politics.pareto[key],
-            history=state.offers[:, track, :, : state.step + 1],
-            replicates=rows,
-            discount=self.discount,
-            opponent_discount=opponent.discount,
-            week=state.week,
-            delay_cost=state.weekly_cost[:, self.party, track][rows],
-            deal_odds=self._deal_odds(track, rows) if self.anticipates else None,
-        )
-        return [first] + [replace(first, round=w, time=clock(w)) for w in weeks[1:]]
+        return [at(w) for w in weeks]
 
     def _deal_odds(self, track: int, rows: IntArray) -> DealOdds:
         """The two Level IIs at ``track`` as this week's leaders would judge a deal there.

@@ -254,7 +254,7 @@ class NegotiationModel(mesa.Model):
         pushed = state.pressure_drift + state.step_weeks * state.lobby_push * state.is_open[:, None]
         state.pressure_drift = np.clip(pushed, -bound, bound)
         state.refresh_reservation()
-        self._update_weekly_cost()
+        self._reprice()
         was_open = state.is_open.copy()
         for k in range(len(self.compiled.tracks)):
             active = state.is_open[:, k] & state.talking[:, k]
@@ -279,12 +279,25 @@ class NegotiationModel(mesa.Model):
         interval = self.compiled.scenario.review.meeting_interval_weeks
         return max(1, min(interval, self.n_weeks - self.state.week))
 
-    def _update_weekly_cost(self) -> None:
-        """``(R, P, T)`` cost of one more week at the status quo, with the tariffs now in force."""
-        tariffs, protocol = self.politics.tariffs, self.protocol
-        scale = protocol.delay_cost_scale
-        cost = tariffs.weekly_cost(protocol.delay_cost_horizon_years, self.state.extra_rate)
-        self.state.weekly_cost = scale * cost
+    def _update_weekly_cost(self, rows: IntArray | None = None) -> None:
+        """``(R, P, T)`` cost of one more week at the status quo, with the tariffs now in force.
+
+        Only the tariffs change it, so after the start only the rows an escalation repriced
+        are recomputed (elementwise, so the same numbers as a full recomputation).
+        """
+        tariffs, protocol, state = self.politics.tariffs, self.protocol, self.state
+        scale, horizon = protocol.delay_cost_scale, protocol.delay_cost_horizon_years
+        if rows is None:
+            state.weekly_cost = scale * tariffs.weekly_cost(horizon, state.extra_rate)
+        elif rows.size:
+            state.weekly_cost[rows] = scale * tariffs.weekly_cost(horizon, state.extra_rate[rows])
+
+    def _reprice(self) -> None:
+        """Recompute the weekly cost of the rows whose tariffs rose this week."""
+        state = self.state
+        if state.repriced:
+            self._update_weekly_cost(np.unique(np.concatenate(state.repriced)))
+            state.repriced.clear()
 
     def run(self) -> None:
         """Step until every track of every replicate is concluded or the deadline passes."""

@@ -65,9 +65,20 @@ class TimeDependentStrategy:
             raise ValueError(f"exponential tactic needs 0 < kappa < 1, got {self.kappa}")
 
     def alpha(self, tau: FloatArray) -> FloatArray:
-        """Fraction of the range conceded at relative time ``tau`` (per replicate)."""
+        """Fraction of the range conceded at relative time ``tau`` (per replicate).
+
+        Where every replicate is at the same relative time (no directive, no cost of delay) the
+        power is taken once: by the same ufunc, so the numbers are those of the full array.
+        """
+        if isinstance(tau, np.ndarray) and tau.size > 1 and not (tau != tau[0]).any():
+            return np.broadcast_to(self._alpha(tau[:1]), tau.shape)
+        return self._alpha(tau)
+
+    def _alpha(self, tau: FloatArray) -> FloatArray:
         if self.tactic == "exponential":
             return np.exp(np.power(1.0 - tau, self.beta) * math.log(self.kappa))
+        if self.kappa == 0.0:  # 0 + 1 * x is x: two array operations saved
+            return np.power(tau, 1.0 / self.beta)
         return self.kappa + (1.0 - self.kappa) * np.power(tau, 1.0 / self.beta)
 
     def target(self, view: TrackView) -> FloatArray:
