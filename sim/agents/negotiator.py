@@ -167,6 +167,7 @@ class Negotiator(mesa.Agent):
             shifts=shifts,
             group=group,
             cache=world.deal_tables,
+            stacks=world.deal_stacks,
         )
 
     def _surplus_burnt(
@@ -195,6 +196,10 @@ class Negotiator(mesa.Agent):
             accepted, counter = both(view, offer)
             return accepted, counter
         return self.strategy.respond(view, offer), self.strategy.propose(view)
+
+    def commits(self, view: TrackView, outcome: IntArray) -> BoolArray:
+        """:meth:`can_commit` on the track and replicates of ``view`` (its own reservation)."""
+        return view.my_utilities[outcome] >= view.reservation - UTILITY_EPS
 
     def can_commit(self, track: int, rows: IntArray, outcome: IntArray) -> BoolArray:
         """Whether the outcome meets this negotiator's own reservation value.

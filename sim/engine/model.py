@@ -122,6 +122,7 @@ class NegotiationModel(mesa.Model):
         self.review = ReviewCalendar(compiled.scenario)
         #: Expected-utility offer tables, built once per batch as negotiators ask for them.
         self.deal_tables: dict[tuple[object, ...], tuple[FloatArray, IntArray]] = {}
+        self.deal_stacks: dict[tuple[object, ...], tuple[FloatArray, FloatArray, IntArray]] = {}
         #: This step's anticipated Level II per round, shared by the round's two negotiators.
         self.threshold_groups: dict[tuple[int, int, int], tuple[IntArray, DealOdds]] = {}
         self._create_agents(strategies)
@@ -337,7 +338,7 @@ class NegotiationModel(mesa.Model):
         # a's view now and when it answers the counter (its next offer's week), built together
         a_now, a_next = a.views(k, conditions, rows, b, (t, t + self.state.step_weeks))
         offer = a.propose(a_now)
-        made = a.can_commit(k, rows, offer)
+        made = a.commits(a_now, offer)
         # one view serves b's answer and its counter: its history is a view of the batch state,
         # so it sees a's offer, recorded first (a strategy that learns from the history enters
         # the pending offer itself where a withheld it: ``including_offer``)
@@ -346,7 +347,7 @@ class NegotiationModel(mesa.Model):
         b_view = b.view(k, conditions, rows, a, t)
         answer_b, counter = b.answer(b_view, offer)
         accepted = made & answer_b
-        countering = ~accepted & b.can_commit(k, rows, counter)
+        countering = ~accepted & b.commits(b_view, counter)
         # the first mover compares the counter with what it would offer next week (AC_next)
         answer = a.respond(a_next, counter)
         counter_accepted = countering & answer

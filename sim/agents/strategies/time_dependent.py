@@ -65,16 +65,7 @@ class TimeDependentStrategy:
             raise ValueError(f"exponential tactic needs 0 < kappa < 1, got {self.kappa}")
 
     def alpha(self, tau: FloatArray) -> FloatArray:
-        """Fraction of the range conceded at relative time ``tau`` (per replicate).
-
-        Where every replicate is at the same relative time (no directive, no cost of delay) the
-        power is taken once: by the same ufunc, so the numbers are those of the full array.
-        """
-        if isinstance(tau, np.ndarray) and tau.size > 1 and not (tau != tau[0]).any():
-            return np.broadcast_to(self._alpha(tau[:1]), tau.shape)
-        return self._alpha(tau)
-
-    def _alpha(self, tau: FloatArray) -> FloatArray:
+        """Fraction of the range conceded at relative time ``tau`` (per replicate)."""
         if self.tactic == "exponential":
             return np.exp(np.power(1.0 - tau, self.beta) * math.log(self.kappa))
         if self.kappa == 0.0:  # 0 + 1 * x is x: two array operations saved
@@ -84,8 +75,15 @@ class TimeDependentStrategy:
     def target(self, view: TrackView) -> FloatArray:
         """Aspiration per replicate (elementwise, so independent of the batch it is computed in)."""
         u_max = float(view.track.sorted_desc[view.me, 0])
-        rv = view.reservation
-        return rv + (1.0 - self.alpha(view.time)) * (u_max - rv)
+        rv, tau = view.reservation, view.time
+        conceded: FloatArray | float
+        if tau.size > 1 and not (tau != tau[0]).any():
+            # one relative time for every replicate (no directive, no cost of delay in force):
+            # the power once, by the same ufunc, so the same numbers as over the whole array
+            conceded = float(self.alpha(tau[:1])[0])
+        else:
+            conceded = self.alpha(tau)
+        return rv + (1.0 - conceded) * (u_max - rv)
 
     def propose(self, view: TrackView) -> IntArray:
         """Offer the outcome the offer policy picks at this round's aspiration."""
