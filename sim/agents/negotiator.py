@@ -18,7 +18,13 @@ import mesa
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.strategies.base import UTILITY_EPS, DealOdds, Strategy, TrackView
+from sim.agents.strategies.base import (
+    UTILITY_EPS,
+    DealOdds,
+    RankingGroups,
+    Strategy,
+    TrackView,
+)
 from sim.agents.world import World
 from sim.domain.politics import threshold_shift
 from sim.domain.scenario import NegotiatorSpec
@@ -26,6 +32,8 @@ from sim.domain.scenario import NegotiatorSpec
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
+#: Per feasible set of a round: its condition bitmask and the positions of its replicates.
+ConditionGroups = tuple[tuple[int, IntArray], ...]
 
 
 class Negotiator(mesa.Agent):
@@ -64,13 +72,21 @@ class Negotiator(mesa.Agent):
         return cast(World, self.model)
 
     def view(
-        self, track: int, conditions: int, rows: IntArray, opponent: Negotiator, week: int
+        self,
+        track: int,
+        conditions: int | ConditionGroups,
+        rows: IntArray,
+        opponent: Negotiator,
+        week: int,
     ) -> TrackView:
         """What this negotiator sees of ``track`` for the batch positions ``rows``.
 
         Args:
             track: Track index.
-            conditions: Bitmask of the track's conditions that hold (selects the offer tables).
+            conditions: Bitmask of the track's conditions that hold (selects the offer tables),
+                or, for a round over several feasible sets, each set's bitmask and the
+                positions in ``rows`` of its replicates (the view then carries
+                :class:`RankingGroups`).
             rows: Batch positions of the replicates concerned.
             opponent: The negotiator on the other side.
             week: The round the answer is for (the week of its next offer when answering a
@@ -81,7 +97,7 @@ class Negotiator(mesa.Agent):
     def views(
         self,
         track: int,
-        conditions: int,
+        conditions: int | ConditionGroups,
         rows: IntArray,
         opponent: Negotiator,
         weeks: Sequence[int],
@@ -90,15 +106,21 @@ class Negotiator(mesa.Agent):
         world, state = self.world, self.world.state
         n_rounds = world.deadline_weeks
         party = self.party
-        table = world.politics.restricted[track][conditions]
         reservation = state.reservation[:, party, track][rows]
-        best = float(table.sorted_desc[party, 0])
+        groups: RankingGroups | None = None
+        best: FloatArray | float
+        if isinstance(conditions, int):
+            table = world.politics.restricted[track][conditions]
+            best = float(table.sorted_desc[party, 0])
+            pareto = world.politics.pareto[(track, conditions, party, opponent.party)]
+        else:
+            groups = self._ranking_groups(track, conditions, rows.size, opponent)
+            table, best, pareto = world.compiled.tracks[track], groups.best, groups.pareto[0]
         advance = self._surplus_burnt(best, reservation, rows, track)
         boost = world.protocol.directive_time_boost
         if boost:  # a directive in force advances the clock (no work when it cannot)
             directed = state.directive_until[:, party, track][rows] > state.week
             advance = boost * directed + advance
-        pareto = world.politics.pareto[(track, conditions, party, opponent.party)]
         history = state.offers[:, track, :, : state.step + 1]
         delay_cost = state.weekly_cost[:, party, track][rows]
         odds = self._deal_odds(track, rows) if self.anticipates else None
@@ -122,9 +144,34 @@ class Negotiator(mesa.Agent):
                 week=state.week,
                 delay_cost=delay_cost,
                 deal_odds=odds,
+                groups=groups,
             )
 
         return [at(w) for w in weeks]
+
+    def _ranking_groups(
+        self, track: int, conditions: ConditionGroups, n_rows: int, opponent: Negotiator
+    ) -> RankingGroups:
+        """Each feasible set's tables, and my best feasible utility per replicate."""
+        pareto, me, opp = self.world.politics.pareto, self.party, opponent.party
+        tables = tuple(self.world.politics.restricted[track][s] for s, _ in conditions)
+        positions = tuple(at for _, at in conditions)
+        best = np.empty(n_rows)
+        for at, table in zip(positions, tables, strict=True):
+            best[at] = table.sorted_desc[me, 0]
+        return RankingGroups(
+            positions=positions,
+            tables=tables,
+            pareto=tuple(pareto[(track, s, me, opp)] for s, _ in conditions),
+            best=best,
+        )
+
+    @property
+    def handles_ranking_groups(self) -> bool:
+        """Whether its strategy answers for several feasible sets in one view."""
+        return not self.anticipates and bool(
+            getattr(self.strategy, "handles_ranking_groups", False)
+        )
 
     def _deal_odds(self, track: int, rows: IntArray) -> DealOdds:
         """The two Level IIs at ``track`` as this week's leaders would judge a deal there.
@@ -171,7 +218,7 @@ class Negotiator(mesa.Agent):
         )
 
     def _surplus_burnt(
-        self, best: float, reservation: FloatArray, rows: IntArray, track: int
+        self, best: FloatArray | float, reservation: FloatArray, rows: IntArray, track: int
     ) -> FloatArray:
         """``C / (u_max - rv)``: the share of the hoped-for surplus the delay has cost so far."""
         cost = self.world.state.delay_cost[:, self.party, track][rows]

@@ -40,7 +40,7 @@ import numpy.typing as npt
 
 from sim.agents.coordinator import Coordinator
 from sim.agents.leader import Leader
-from sim.agents.negotiator import Negotiator
+from sim.agents.negotiator import ConditionGroups, Negotiator
 from sim.agents.stakeholder import Stakeholder
 from sim.agents.strategies.base import DealOdds, Strategy
 from sim.domain.outcome_space import CompiledScenario
@@ -178,6 +178,12 @@ class NegotiationModel(mesa.Model):
             Stakeholder(self, holder, pidx(holder.party), self.politics.stake[g])
         for coordinator in sc.politics.coordinators:
             Coordinator(self, coordinator, pidx(coordinator.party))
+        #: Per track, whether one round can serve every feasible set (both strategies look
+        #: their offer tables up per replicate's group), instead of a round per set.
+        self.fuses_groups = [
+            all(n.handles_ranking_groups for n in negotiators.values())
+            for negotiators in self.track_negotiators
+        ]
         #: Per track, the leaders who ratify its deals (those of the two parties at it).
         self.track_leaders = [
             [ld for ld in self._of_type(Leader) if self.at_track[ld.party, k]]
@@ -328,10 +334,18 @@ class NegotiationModel(mesa.Model):
             self._negotiate_round(k, np.flatnonzero(active), 0)
             return
         state = self.politics.condition_class[k][self._condition_state(k)]
-        for s in np.unique(state[active]):  # at most one group per distinct feasible set
+        present = np.unique(state[active])
+        if present.size > 1 and self.fuses_groups[k]:  # one round for every feasible set
+            rows = np.flatnonzero(active)
+            of_row = state[rows]
+            self._negotiate_round(
+                k, rows, tuple((int(s), np.flatnonzero(of_row == s)) for s in present)
+            )
+            return
+        for s in present:  # at most one group per distinct feasible set
             self._negotiate_round(k, np.flatnonzero(active & (state == s)), int(s))
 
-    def _negotiate_round(self, k: int, rows: IntArray, conditions: int) -> None:
+    def _negotiate_round(self, k: int, rows: IntArray, conditions: int | ConditionGroups) -> None:
         """One alternating-offers round on track ``k`` for batch positions ``rows``."""
         a, b = self._parties_in_order(k)
         t = self.state.week

@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from sim.agents.strategies.acceptance import AcceptanceCondition, ACNext
 from sim.agents.strategies.base import TrackView, including_offer
-from sim.agents.strategies.offers import OfferPolicy
+from sim.agents.strategies.offers import OfferPolicy, nearest_offer, pareto_offer
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -72,9 +72,22 @@ class TimeDependentStrategy:
             return np.power(tau, 1.0 / self.beta)
         return self.kappa + (1.0 - self.kappa) * np.power(tau, 1.0 / self.beta)
 
+    @property
+    def handles_ranking_groups(self) -> bool:
+        """Whether it can answer for replicates of several feasible sets in one view.
+
+        Its target needs only each replicate's best feasible utility, and the ``nearest`` and
+        ``pareto`` policies look their group's ranking up (:class:`RankingGroups`).
+        """
+        return self.offer_policy is nearest_offer or self.offer_policy is pareto_offer
+
     def target(self, view: TrackView) -> FloatArray:
         """Aspiration per replicate (elementwise, so independent of the batch it is computed in)."""
-        u_max = float(view.track.sorted_desc[view.me, 0])
+        u_max: FloatArray | float
+        if view.groups is not None:
+            u_max = view.groups.best  # each replicate's best feasible outcome
+        else:
+            u_max = float(view.track.sorted_desc[view.me, 0])
         rv, tau = view.reservation, view.time
         conceded: FloatArray | float
         if tau.size > 1 and not (tau != tau[0]).any():
