@@ -12,14 +12,19 @@ commits to an outcome below its own reservation value: such an offer is withheld
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import cast
 
 import mesa
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.strategies.base import UTILITY_EPS, DealOdds, Strategy, TrackView
+from sim.agents.strategies.base import (
+    UTILITY_EPS,
+    DealOdds,
+    RankingGroups,
+    Strategy,
+    TrackView,
+)
 from sim.agents.world import World
 from sim.domain.politics import threshold_shift
 from sim.domain.scenario import NegotiatorSpec
@@ -27,6 +32,8 @@ from sim.domain.scenario import NegotiatorSpec
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
+#: Per feasible set of a round: its condition bitmask and the positions of its replicates.
+ConditionGroups = tuple[tuple[int, IntArray], ...]
 
 
 class Negotiator(mesa.Agent):
@@ -65,13 +72,21 @@ class Negotiator(mesa.Agent):
         return cast(World, self.model)
 
     def view(
-        self, track: int, conditions: int, rows: IntArray, opponent: Negotiator, week: int
+        self,
+        track: int,
+        conditions: int | ConditionGroups,
+        rows: IntArray,
+        opponent: Negotiator,
+        week: int,
     ) -> TrackView:
         """What this negotiator sees of ``track`` for the batch positions ``rows``.
 
         Args:
             track: Track index.
-            conditions: Bitmask of the track's conditions that hold (selects the offer tables).
+            conditions: Bitmask of the track's conditions that hold (selects the offer tables),
+                or, for a round over several feasible sets, each set's bitmask and the
+                positions in ``rows`` of its replicates (the view then carries
+                :class:`RankingGroups`).
             rows: Batch positions of the replicates concerned.
             opponent: The negotiator on the other side.
             week: The round the answer is for (the week of its next offer when answering a
@@ -82,7 +97,7 @@ class Negotiator(mesa.Agent):
     def views(
         self,
         track: int,
-        conditions: int,
+        conditions: int | ConditionGroups,
         rows: IntArray,
         opponent: Negotiator,
         weeks: Sequence[int],
@@ -90,35 +105,73 @@ class Negotiator(mesa.Agent):
         """:meth:`view` for several rounds at once; they share everything but the clock."""
         world, state = self.world, self.world.state
         n_rounds = world.deadline_weeks
-        directed = state.directive_until[:, self.party, track][rows] > state.week
-        table = world.politics.restricted[track][conditions]
-        reservation = state.reservation[:, self.party, track][rows]
-        burnt = self._surplus_burnt(table.sorted_desc[self.party, 0], reservation, rows, track)
-        advance = world.protocol.directive_time_boost * directed + burnt
-        key = (track, conditions, self.party, opponent.party)
+        party = self.party
+        reservation = state.reservation[:, party, track][rows]
+        groups: RankingGroups | None = None
+        best: FloatArray | float
+        if isinstance(conditions, int):
+            table = world.politics.restricted[track][conditions]
+            best = float(table.sorted_desc[party, 0])
+            pareto = world.politics.pareto[(track, conditions, party, opponent.party)]
+        else:
+            groups = self._ranking_groups(track, conditions, rows.size, opponent)
+            table, best, pareto = world.compiled.tracks[track], groups.best, groups.pareto[0]
+        advance = self._surplus_burnt(best, reservation, rows, track)
+        boost = world.protocol.directive_time_boost
+        if boost:  # a directive in force advances the clock (no work when it cannot)
+            directed = state.directive_until[:, party, track][rows] > state.week
+            advance = boost * directed + advance
+        history = state.offers[:, track, :, : state.step + 1]
+        delay_cost = state.weekly_cost[:, party, track][rows]
+        odds = self._deal_odds(track, rows) if self.anticipates else None
+        last = max(n_rounds - 1, 1)
 
-        def clock(week: int) -> FloatArray:
-            tau = min(week, n_rounds - 1) / max(n_rounds - 1, 1)
-            return np.minimum(tau + advance, 1.0)
+        def at(week: int) -> TrackView:
+            # built directly: dataclasses.replace costs as much as the rest of a view
+            return TrackView(
+                track=table,
+                me=party,
+                opponent=opponent.party,
+                round=week,
+                n_rounds=n_rounds,
+                time=np.minimum(min(week, n_rounds - 1) / last + advance, 1.0),
+                reservation=reservation,
+                pareto_table=pareto,
+                history=history,
+                replicates=rows,
+                discount=self.discount,
+                opponent_discount=opponent.discount,
+                week=state.week,
+                delay_cost=delay_cost,
+                deal_odds=odds,
+                groups=groups,
+            )
 
-        first = TrackView(
-            track=table,
-            me=self.party,
-            opponent=opponent.party,
-            round=weeks[0],
-            n_rounds=n_rounds,
-            time=clock(weeks[0]),
-            reservation=reservation,
-            pareto_table=world.politics.pareto[key],
-            history=state.offers[:, track, :, : state.step + 1],
-            replicates=rows,
-            discount=self.discount,
-            opponent_discount=opponent.discount,
-            week=state.week,
-            delay_cost=state.weekly_cost[:, self.party, track][rows],
-            deal_odds=self._deal_odds(track, rows) if self.anticipates else None,
+        return [at(w) for w in weeks]
+
+    def _ranking_groups(
+        self, track: int, conditions: ConditionGroups, n_rows: int, opponent: Negotiator
+    ) -> RankingGroups:
+        """Each feasible set's tables, and my best feasible utility per replicate."""
+        pareto, me, opp = self.world.politics.pareto, self.party, opponent.party
+        tables = tuple(self.world.politics.restricted[track][s] for s, _ in conditions)
+        positions = tuple(at for _, at in conditions)
+        best = np.empty(n_rows)
+        for at, table in zip(positions, tables, strict=True):
+            best[at] = table.sorted_desc[me, 0]
+        return RankingGroups(
+            positions=positions,
+            tables=tables,
+            pareto=tuple(pareto[(track, s, me, opp)] for s, _ in conditions),
+            best=best,
         )
-        return [first] + [replace(first, round=w, time=clock(w)) for w in weeks[1:]]
+
+    @property
+    def handles_ranking_groups(self) -> bool:
+        """Whether its strategy answers for several feasible sets in one view."""
+        return not self.anticipates and bool(
+            getattr(self.strategy, "handles_ranking_groups", False)
+        )
 
     def _deal_odds(self, track: int, rows: IntArray) -> DealOdds:
         """The two Level IIs at ``track`` as this week's leaders would judge a deal there.
@@ -161,10 +214,11 @@ class Negotiator(mesa.Agent):
             shifts=shifts,
             group=group,
             cache=world.deal_tables,
+            stacks=world.deal_stacks,
         )
 
     def _surplus_burnt(
-        self, best: float, reservation: FloatArray, rows: IntArray, track: int
+        self, best: FloatArray | float, reservation: FloatArray, rows: IntArray, track: int
     ) -> FloatArray:
         """``C / (u_max - rv)``: the share of the hoped-for surplus the delay has cost so far."""
         cost = self.world.state.delay_cost[:, self.party, track][rows]
@@ -189,6 +243,10 @@ class Negotiator(mesa.Agent):
             accepted, counter = both(view, offer)
             return accepted, counter
         return self.strategy.respond(view, offer), self.strategy.propose(view)
+
+    def commits(self, view: TrackView, outcome: IntArray) -> BoolArray:
+        """:meth:`can_commit` on the track and replicates of ``view`` (its own reservation)."""
+        return view.my_utilities[outcome] >= view.reservation - UTILITY_EPS
 
     def can_commit(self, track: int, rows: IntArray, outcome: IntArray) -> BoolArray:
         """Whether the outcome meets this negotiator's own reservation value.

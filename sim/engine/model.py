@@ -40,7 +40,7 @@ import numpy.typing as npt
 
 from sim.agents.coordinator import Coordinator
 from sim.agents.leader import Leader
-from sim.agents.negotiator import Negotiator
+from sim.agents.negotiator import ConditionGroups, Negotiator
 from sim.agents.stakeholder import Stakeholder
 from sim.agents.strategies.base import DealOdds, Strategy
 from sim.domain.outcome_space import CompiledScenario
@@ -122,6 +122,7 @@ class NegotiationModel(mesa.Model):
         self.review = ReviewCalendar(compiled.scenario)
         #: Expected-utility offer tables, built once per batch as negotiators ask for them.
         self.deal_tables: dict[tuple[object, ...], tuple[FloatArray, IntArray]] = {}
+        self.deal_stacks: dict[tuple[object, ...], tuple[FloatArray, FloatArray, IntArray]] = {}
         #: This step's anticipated Level II per round, shared by the round's two negotiators.
         self.threshold_groups: dict[tuple[int, int, int], tuple[IntArray, DealOdds]] = {}
         self._create_agents(strategies)
@@ -177,6 +178,12 @@ class NegotiationModel(mesa.Model):
             Stakeholder(self, holder, pidx(holder.party), self.politics.stake[g])
         for coordinator in sc.politics.coordinators:
             Coordinator(self, coordinator, pidx(coordinator.party))
+        #: Per track, whether one round can serve every feasible set (both strategies look
+        #: their offer tables up per replicate's group), instead of a round per set.
+        self.fuses_groups = [
+            all(n.handles_ranking_groups for n in negotiators.values())
+            for negotiators in self.track_negotiators
+        ]
         #: Per track, the leaders who ratify its deals (those of the two parties at it).
         self.track_leaders = [
             [ld for ld in self._of_type(Leader) if self.at_track[ld.party, k]]
@@ -254,7 +261,7 @@ class NegotiationModel(mesa.Model):
         pushed = state.pressure_drift + state.step_weeks * state.lobby_push * state.is_open[:, None]
         state.pressure_drift = np.clip(pushed, -bound, bound)
         state.refresh_reservation()
-        self._update_weekly_cost()
+        self._reprice()
         was_open = state.is_open.copy()
         for k in range(len(self.compiled.tracks)):
             active = state.is_open[:, k] & state.talking[:, k]
@@ -279,12 +286,25 @@ class NegotiationModel(mesa.Model):
         interval = self.compiled.scenario.review.meeting_interval_weeks
         return max(1, min(interval, self.n_weeks - self.state.week))
 
-    def _update_weekly_cost(self) -> None:
-        """``(R, P, T)`` cost of one more week at the status quo, with the tariffs now in force."""
-        tariffs, protocol = self.politics.tariffs, self.protocol
-        scale = protocol.delay_cost_scale
-        cost = tariffs.weekly_cost(protocol.delay_cost_horizon_years, self.state.extra_rate)
-        self.state.weekly_cost = scale * cost
+    def _update_weekly_cost(self, rows: IntArray | None = None) -> None:
+        """``(R, P, T)`` cost of one more week at the status quo, with the tariffs now in force.
+
+        Only the tariffs change it, so after the start only the rows an escalation repriced
+        are recomputed (elementwise, so the same numbers as a full recomputation).
+        """
+        tariffs, protocol, state = self.politics.tariffs, self.protocol, self.state
+        scale, horizon = protocol.delay_cost_scale, protocol.delay_cost_horizon_years
+        if rows is None:
+            state.weekly_cost = scale * tariffs.weekly_cost(horizon, state.extra_rate)
+        elif rows.size:
+            state.weekly_cost[rows] = scale * tariffs.weekly_cost(horizon, state.extra_rate[rows])
+
+    def _reprice(self) -> None:
+        """Recompute the weekly cost of the rows whose tariffs rose this week."""
+        state = self.state
+        if state.repriced:
+            self._update_weekly_cost(np.unique(np.concatenate(state.repriced)))
+            state.repriced.clear()
 
     def run(self) -> None:
         """Step until every track of every replicate is concluded or the deadline passes."""
@@ -314,17 +334,25 @@ class NegotiationModel(mesa.Model):
             self._negotiate_round(k, np.flatnonzero(active), 0)
             return
         state = self.politics.condition_class[k][self._condition_state(k)]
-        for s in np.unique(state[active]):  # at most one group per distinct feasible set
+        present = np.unique(state[active])
+        if present.size > 1 and self.fuses_groups[k]:  # one round for every feasible set
+            rows = np.flatnonzero(active)
+            of_row = state[rows]
+            self._negotiate_round(
+                k, rows, tuple((int(s), np.flatnonzero(of_row == s)) for s in present)
+            )
+            return
+        for s in present:  # at most one group per distinct feasible set
             self._negotiate_round(k, np.flatnonzero(active & (state == s)), int(s))
 
-    def _negotiate_round(self, k: int, rows: IntArray, conditions: int) -> None:
+    def _negotiate_round(self, k: int, rows: IntArray, conditions: int | ConditionGroups) -> None:
         """One alternating-offers round on track ``k`` for batch positions ``rows``."""
         a, b = self._parties_in_order(k)
         t = self.state.week
         # a's view now and when it answers the counter (its next offer's week), built together
         a_now, a_next = a.views(k, conditions, rows, b, (t, t + self.state.step_weeks))
         offer = a.propose(a_now)
-        made = a.can_commit(k, rows, offer)
+        made = a.commits(a_now, offer)
         # one view serves b's answer and its counter: its history is a view of the batch state,
         # so it sees a's offer, recorded first (a strategy that learns from the history enters
         # the pending offer itself where a withheld it: ``including_offer``)
@@ -333,7 +361,7 @@ class NegotiationModel(mesa.Model):
         b_view = b.view(k, conditions, rows, a, t)
         answer_b, counter = b.answer(b_view, offer)
         accepted = made & answer_b
-        countering = ~accepted & b.can_commit(k, rows, counter)
+        countering = ~accepted & b.commits(b_view, counter)
         # the first mover compares the counter with what it would offer next week (AC_next)
         answer = a.respond(a_next, counter)
         counter_accepted = countering & answer

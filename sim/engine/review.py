@@ -51,6 +51,8 @@ class ReviewCalendar:
     def decide(self, state: BatchState) -> None:
         """End the talks of the replicates whose review falls in this step and says so."""
         for j in range(self.review_week.size):  # a handful of reviews, not replicates
+            if j > 0 and not state.covers(int(self.review_week[j])):
+                continue  # a later review falls in the same week for every replicate
             week = (
                 state.first_review_week
                 if j == 0

@@ -110,9 +110,10 @@ class Suspension(Shock):
         size: float,
     ) -> None:
         """``suspended_until = max(suspended_until, week + weeks)`` where it fires."""
-        hit = fires[:, None] & tracks[None, :]
-        later = np.maximum(state.suspended_until, state.week + weeks)
-        state.suspended_until = np.where(hit, later, state.suspended_until)
+        rows = np.flatnonzero(fires)  # the few replicates it hits, not the batch
+        current = state.suspended_until[rows]
+        later = np.maximum(current, state.week + weeks)
+        state.suspended_until[rows] = np.where(tracks[None, :], later, current)
 
 
 class Escalation(Shock):
@@ -146,14 +147,20 @@ class Escalation(Shock):
         size: float,
     ) -> None:
         """``extra_rate[r, p, k] += size`` for every other party ``p`` at an open track."""
-        hit = fires[:, None] & state.is_open & tracks[None, :]  # (R, T)
+        rows = np.flatnonzero(fires)  # the replicates it hits: the others are left as they are
+        if rows.size == 0:
+            return
+        is_open = state.is_open[rows]
+        hit = is_open & tracks[None, :]  # (n, T)
         targets = self.at_track.copy()
         targets[party] = False  # (P, T): the other parties at each track
         struck = hit[:, None, :] & targets[None, :, :]
-        state.extra_rate += size * struck
-        state.escalations_suffered += struck.astype(np.int64)
-        state.escalation_drift = -self.tariffs.escalation_slope * state.extra_rate
-        state.escalations += (fires & state.is_open.any(axis=1)).astype(np.int64)
+        extra = state.extra_rate[rows] + size * struck
+        state.extra_rate[rows] = extra
+        state.escalations_suffered[rows] += struck.astype(np.int64)
+        state.escalation_drift[rows] = -self.tariffs.escalation_slope * extra
+        state.escalations[rows] += is_open.any(axis=1).astype(np.int64)
+        state.repriced.append(rows)  # their weekly cost of delay changes with the tariffs
 
 
 class Termination(Shock):
@@ -183,13 +190,17 @@ class Termination(Shock):
         size: float,
     ) -> None:
         """Mark the open concerned tracks terminated by ``party`` where it fires."""
-        hit = fires[:, None] & tracks[None, :] & state.is_open & ~state.terminated
-        state.terminated |= hit
-        state.terminated_by = np.where(hit, party, state.terminated_by)
-        state.resume_after = np.where(hit, state.week + weeks, state.resume_after)
+        rows = np.flatnonzero(fires)
+        terminated = state.terminated[rows]
+        hit = tracks[None, :] & state.is_open[rows] & ~terminated
+        state.terminated[rows] = terminated | hit
+        state.terminated_by[rows] = np.where(hit, party, state.terminated_by[rows])
+        state.resume_after[rows] = np.where(hit, state.week + weeks, state.resume_after[rows])
 
     def carry_on(self, state: BatchState, uniforms: FloatArray, party: int, hazard: float) -> None:
         """Resume this leader's terminations with its weekly hazard, once their minimum is up."""
+        if not state.terminated.any():  # nothing to resume (the usual week)
+            return
         # only open tracks: a closed replicate must not change (batch independence)
         mine = state.terminated & (state.terminated_by == party) & state.is_open
         resume = mine & (state.week >= state.resume_after) & (uniforms[:, 1:2] < hazard)
@@ -221,11 +232,11 @@ class Directive(Shock):
         size: float,
     ) -> None:
         """``directive_until[r, party, k] = max(..., week + weeks)`` where it fires."""
-        hit = fires[:, None] & tracks[None, :]
-        current = state.directive_until[:, party, :]
+        rows = np.flatnonzero(fires)
+        current = state.directive_until[rows, party, :]
         later = np.maximum(current, state.week + weeks)
-        state.directive_until[:, party, :] = np.where(hit, later, current)
-        state.committed[:, party, :] |= hit
+        state.directive_until[rows, party, :] = np.where(tracks[None, :], later, current)
+        state.committed[rows, party, :] |= tracks[None, :]
 
 
 #: Every kind of shock and the class that applies it.

@@ -131,6 +131,8 @@ class BatchState:
     reservation: FloatArray = field(init=False)
     ratification_attempts: IntArray = field(init=False)
     ratification_failures: IntArray = field(init=False)
+    #: Batch positions whose tariffs rose since the weekly cost was last computed.
+    repriced: list[IntArray] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         n_reps, n_parties, n_tracks = self.initial_reservation.shape

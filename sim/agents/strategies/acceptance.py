@@ -41,6 +41,8 @@ class AcceptanceCondition(Protocol):
 
 def discounted_now(view: TrackView, utility: FloatArray) -> FloatArray:
     """``utility`` of an agreement concluded in the current week, discounted."""
+    if view.discount == 1.0:  # x * 1.0 is x: no work without discounting
+        return utility
     return utility * view.discount**view.current_week
 
 
@@ -51,7 +53,10 @@ def discounted_next(view: TrackView, utility: FloatArray) -> FloatArray:
     weeks of the tariffs in force; Rubinstein's 1982 fixed bargaining cost).
     """
     wait = view.round - view.current_week
-    return utility * view.discount**view.round - wait * view.delay_cost
+    later = utility if view.discount == 1.0 else utility * view.discount**view.round
+    if wait == 0:  # answering in the week of my own next offer: no weeks to wait for it
+        return later
+    return later - wait * view.delay_cost
 
 
 def above_reservation(view: TrackView, offer: IntArray) -> BoolArray:
@@ -66,9 +71,11 @@ class ACNext:
     def accept(self, view: TrackView, offer: IntArray, next_offer: IntArray) -> BoolArray:
         """Accept when ``u(offer) * d**now >= u(next_offer) * d**next`` and above reservation."""
         u = view.my_utilities
-        now = discounted_now(view, u[offer])
+        offered = u[offer]
+        now = discounted_now(view, offered)
         later = discounted_next(view, u[next_offer])
-        return (now >= later - UTILITY_EPS) & above_reservation(view, offer)
+        # the floor of above_reservation, on the utility already looked up
+        return (now >= later - UTILITY_EPS) & (offered >= view.reservation - UTILITY_EPS)
 
 
 @dataclass(frozen=True)

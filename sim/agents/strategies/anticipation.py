@@ -63,6 +63,23 @@ def expected_utility_table(
     return table
 
 
+def stacked_tables(view: TrackView, odds: DealOdds) -> tuple[FloatArray, FloatArray, IntArray]:
+    """Every group's table in one: ``(e_max per group, shifted, best)``, cached for the batch.
+
+    One search serves every group: group g's values are ``e + 2 g`` (e in [0, 1]), so the
+    concatenation is sorted and each target lands inside its own group's block.
+    """
+    key = ("stacked", id(view.track), view.me, view.opponent, odds.shifts.tobytes())
+    cached = odds.stacks.get(key)
+    if cached is None:
+        tables = [expected_utility_table(view, odds, shift) for shift in odds.shifts]
+        e_max = np.array([e[-1] for e, _ in tables])
+        shifted = np.concatenate([e + 2.0 * g for g, (e, _) in enumerate(tables)])
+        every = np.concatenate([b for _, b in tables])
+        cached = odds.stacks[key] = (e_max, shifted, every)
+    return cached
+
+
 @dataclass(frozen=True)
 class ExpectedUtilityOffer:
     """Offer policy ``expected_utility``: the concession target applies to ``u_i(x) P_deal(x)``."""
@@ -75,21 +92,18 @@ class ExpectedUtilityOffer:
         odds = view.deal_odds
         if odds is None:
             return pareto_offer(view, target)
-        tables = [expected_utility_table(view, odds, shift) for shift in odds.shifts]
-        size = tables[0][0].size
         u_max = max(float(view.track.sorted_desc[view.me, 0]), UTILITY_EPS)
-        if len(tables) == 1:  # the usual case: one threshold for every replicate
-            ascending, best = tables[0]
+        if len(odds.shifts) == 1:  # the usual case: one threshold for every replicate
+            ascending, best = expected_utility_table(view, odds, odds.shifts[0])
+            size = ascending.size
             # the curve's share of my best utility, applied to my best expected utility
             aim = target * (float(ascending[-1]) / u_max)
             m = np.maximum(size - np.searchsorted(ascending, aim - UTILITY_EPS), 1)
             offers, top = best[m - 1], best[0]
         else:
-            aim = target * np.array([e[-1] for e, _ in tables])[odds.group] / u_max
-            # one search for every group: group g's values are e + 2 g (e in [0, 1]), so the
-            # concatenation is sorted and each target lands inside its own group's block
-            shifted = np.concatenate([e + 2.0 * g for g, (e, _) in enumerate(tables)])
-            every = np.concatenate([b for _, b in tables])
+            e_max, shifted, every = stacked_tables(view, odds)
+            size = every.size // e_max.size
+            aim = target * e_max[odds.group] / u_max
             offset = odds.group * size
             below = np.searchsorted(shifted, aim + 2.0 * odds.group - UTILITY_EPS) - offset
             offers, top = every[offset + np.maximum(size - below, 1) - 1], every[offset]

@@ -33,6 +33,7 @@ class DealOdds:
         shifts: ``(G, L)`` the distinct threshold shifts this week (a handful).
         group: ``(R,)`` each replicate's row of ``shifts``.
         cache: Expected-utility tables already built (owned by the model: one batch).
+        stacks: Every group's tables stacked for one search, by set of shifts (one batch).
     """
 
     margins: FloatArray
@@ -40,6 +41,9 @@ class DealOdds:
     shifts: FloatArray
     group: IntArray
     cache: dict[tuple[object, ...], tuple[FloatArray, IntArray]] = field(
+        default_factory=dict, compare=False
+    )
+    stacks: dict[tuple[object, ...], tuple[FloatArray, FloatArray, IntArray]] = field(
         default_factory=dict, compare=False
     )
 
@@ -51,6 +55,28 @@ class DealOdds:
                 self.margins[j, outcomes] - shift[j], float(self.sharpness[j])
             )
         return p
+
+
+@dataclass(frozen=True)
+class RankingGroups:
+    """A round's replicates under different feasible sets, and each set's offer tables.
+
+    A track with conditional options offers from a ranking restricted to the outcomes feasible
+    under the conditions that hold (:func:`sim.domain.politics.restrict`). Rather than a round per
+    feasible set, one round can serve them all when the strategies at the track look the tables
+    up per group (``handles_ranking_groups``); everything else in a round is per replicate.
+
+    Attributes:
+        positions: Per group, the positions of its replicates in the view's replicates.
+        tables: Per group, the track with its restricted rankings (``order_desc``, ...).
+        pareto: Per group, the opponent's favourite outcome among my ``k + 1`` best.
+        best: ``(R,)`` my best feasible utility per replicate (its group's ``sorted_desc[me, 0]``).
+    """
+
+    positions: tuple[IntArray, ...]
+    tables: tuple[CompiledTrack, ...]
+    pareto: tuple[IntArray, ...]
+    best: FloatArray
 
 
 @dataclass(frozen=True)
@@ -84,6 +110,9 @@ class TrackView:
             :mod:`sim.domain.tariffs`), or 0.0.
         deal_odds: The Level II ratification model I anticipate (only for an offer policy that
             asks for it, :mod:`sim.agents.strategies.anticipation`), else ``None``.
+        groups: Where the replicates fall into several feasible sets (only for strategies that
+            handle them, ``handles_ranking_groups``), each group's rankings; ``track`` then
+            holds the unrestricted rankings and ``pareto_table`` is unused. Else ``None``.
     """
 
     track: CompiledTrack
@@ -101,6 +130,7 @@ class TrackView:
     week: int | None = None
     delay_cost: FloatArray | float = 0.0
     deal_odds: DealOdds | None = None
+    groups: RankingGroups | None = None
 
     @property
     def current_week(self) -> int:

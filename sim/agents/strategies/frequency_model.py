@@ -111,7 +111,7 @@ class FrequencyModelOffer:
     def __call__(self, view: TrackView, target: FloatArray) -> IntArray:
         """One outcome per replicate."""
         m = n_at_or_above(view, target)  # acceptable outcomes are my ranking's first m
-        ascending = view.track.sorted_desc[view.me, ::-1]
+        ascending = view.track.sorted_asc[view.me]
         ceiling = target + self.window + UTILITY_EPS
         above_window = ascending.size - np.searchsorted(ascending, ceiling, side="right")
         # score only as many columns as the widest window needs (at least the nearest outcome)

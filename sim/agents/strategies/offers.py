@@ -20,21 +20,45 @@ IntArray = npt.NDArray[np.int64]
 OfferPolicy = Callable[[TrackView, FloatArray], IntArray]
 
 
-def n_at_or_above(view: TrackView, target: FloatArray) -> IntArray:
-    """How many outcomes give me at least ``target`` (at least 1: my best outcome)."""
-    ascending = view.track.sorted_desc[view.me, ::-1]
-    n = ascending.size
+def _count_at_or_above(ascending: FloatArray, target: FloatArray) -> IntArray:
     below = np.searchsorted(ascending, target - UTILITY_EPS, side="left")
-    return np.maximum(n - below, 1).astype(np.int64)
+    return np.maximum(ascending.size - below, 1).astype(np.int64)
+
+
+def n_at_or_above(view: TrackView, target: FloatArray) -> IntArray:
+    """How many outcomes give me at least ``target`` (at least 1: my best outcome).
+
+    With :attr:`TrackView.groups`, how many of its group's feasible outcomes (a loop over the
+    handful of feasible sets, not over replicates).
+    """
+    if view.groups is None:
+        return _count_at_or_above(view.track.sorted_asc[view.me], target)
+    m = np.empty(target.shape, dtype=np.int64)
+    for at, table in zip(view.groups.positions, view.groups.tables, strict=True):
+        m[at] = _count_at_or_above(table.sorted_asc[view.me], target[at])
+    return m
+
+
+def _per_group(view: TrackView, m: IntArray, tables: list[IntArray]) -> IntArray:
+    """``tables[g][m - 1]`` for each group ``g``'s replicates."""
+    assert view.groups is not None
+    out = np.empty(m.shape, dtype=np.int64)
+    for at, table in zip(view.groups.positions, tables, strict=True):
+        out[at] = table[m[at] - 1]
+    return out
 
 
 def nearest_offer(view: TrackView, target: FloatArray) -> IntArray:
     """The outcome whose utility to me is the smallest one at or above ``target``."""
     m = n_at_or_above(view, target)
+    if view.groups is not None:
+        return _per_group(view, m, [t.order_desc[view.me] for t in view.groups.tables])
     return view.track.order_desc[view.me, m - 1]
 
 
 def pareto_offer(view: TrackView, target: FloatArray) -> IntArray:
     """Among outcomes worth at least ``target`` to me, the one the opponent values most."""
     m = n_at_or_above(view, target)
+    if view.groups is not None:
+        return _per_group(view, m, list(view.groups.pareto))
     return view.pareto_table[m - 1]

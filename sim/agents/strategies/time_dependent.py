@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from sim.agents.strategies.acceptance import AcceptanceCondition, ACNext
 from sim.agents.strategies.base import TrackView, including_offer
-from sim.agents.strategies.offers import OfferPolicy
+from sim.agents.strategies.offers import OfferPolicy, nearest_offer, pareto_offer
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -68,13 +68,35 @@ class TimeDependentStrategy:
         """Fraction of the range conceded at relative time ``tau`` (per replicate)."""
         if self.tactic == "exponential":
             return np.exp(np.power(1.0 - tau, self.beta) * math.log(self.kappa))
+        if self.kappa == 0.0:  # 0 + 1 * x is x: two array operations saved
+            return np.power(tau, 1.0 / self.beta)
         return self.kappa + (1.0 - self.kappa) * np.power(tau, 1.0 / self.beta)
+
+    @property
+    def handles_ranking_groups(self) -> bool:
+        """Whether it can answer for replicates of several feasible sets in one view.
+
+        Its target needs only each replicate's best feasible utility, and the ``nearest`` and
+        ``pareto`` policies look their group's ranking up (:class:`RankingGroups`).
+        """
+        return self.offer_policy is nearest_offer or self.offer_policy is pareto_offer
 
     def target(self, view: TrackView) -> FloatArray:
         """Aspiration per replicate (elementwise, so independent of the batch it is computed in)."""
-        u_max = float(view.track.sorted_desc[view.me, 0])
-        rv = view.reservation
-        return rv + (1.0 - self.alpha(view.time)) * (u_max - rv)
+        u_max: FloatArray | float
+        if view.groups is not None:
+            u_max = view.groups.best  # each replicate's best feasible outcome
+        else:
+            u_max = float(view.track.sorted_desc[view.me, 0])
+        rv, tau = view.reservation, view.time
+        conceded: FloatArray | float
+        if tau.size > 1 and not (tau != tau[0]).any():
+            # one relative time for every replicate (no directive, no cost of delay in force):
+            # the power once, by the same ufunc, so the same numbers as over the whole array
+            conceded = float(self.alpha(tau[:1])[0])
+        else:
+            conceded = self.alpha(tau)
+        return rv + (1.0 - conceded) * (u_max - rv)
 
     def propose(self, view: TrackView) -> IntArray:
         """Offer the outcome the offer policy picks at this round's aspiration."""
