@@ -116,6 +116,7 @@ def main() -> None:
     from sim.cli import callbacks
 
     callbacks.reset_sweep_report()
+    callbacks.compose_jobs_once()
     _RUN_FAULT.clear()
     try:
         trust.check_command_line(sys.argv[1:])  # before Hydra acts on any of it

@@ -38,6 +38,20 @@ def describe_yaml_error(exc: yaml.YAMLError, source: str) -> str:
     return f"{where}: not valid YAML: {what}"
 
 
+#: libyaml's parser where PyYAML was built with it: the same events, about ten times faster.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _events(text: str) -> list[yaml.Event]:
+    """The document's parser events; a syntax error as the pure-Python parser words it."""
+    try:
+        return list(yaml.parse(text, Loader=_FAST_LOADER))
+    except yaml.YAMLError:
+        if _FAST_LOADER is yaml.SafeLoader:
+            raise
+    return list(yaml.parse(text, Loader=yaml.SafeLoader))  # raises, with the usual message
+
+
 def _expanded_nodes(text: str) -> int:
     """Nodes of the document with every alias expanded, counted without expanding any."""
     sizes: dict[str, int] = {}  # anchor -> expanded size of its node
@@ -52,7 +66,7 @@ def _expanded_nodes(text: str) -> int:
         else:
             total += n
 
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in _events(text):
         if isinstance(event, yaml.AliasEvent):
             add(sizes.get(event.anchor or "", 1))
         elif isinstance(event, yaml.ScalarEvent):
@@ -77,22 +91,32 @@ def check_yaml_file(path: str | Path, source: str | None = None) -> None:
     Raises:
         ConfigError: One line naming the file and the limit or the syntax error.
     """
+    text = read_yaml_file(path, source)
+    if text is not None:
+        check_yaml_text(text, source or str(path))
+
+
+def read_yaml_file(path: str | Path, source: str | None = None) -> str | None:
+    """A config file's text, refused (one line) when too large or not UTF-8; ``None`` if absent.
+
+    Raises:
+        ConfigError: One line naming the file and the size limit or the encoding error.
+    """
     name = source or str(path)
     try:
         size = os.path.getsize(path)
     except OSError:
-        return  # a missing file is reported by whoever reads it
+        return None  # a missing file is reported by whoever reads it
     if size > MAX_CONFIG_BYTES:
         raise ConfigError.from_message(
             f"{name}: {size:,} bytes; a config file may have at most {MAX_CONFIG_BYTES:,}"
         )
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError.from_message(f"{name}: not UTF-8 text ({exc.reason})") from None
     except OSError:
-        return
-    check_yaml_text(text, name)
+        return None
 
 
 def check_yaml_text(text: str, source: str) -> None:
