@@ -201,7 +201,7 @@ def compose_jobs_once() -> None:
     if getattr(hydra_check, "skips_validated_jobs", False):
         return
 
-    def validate_batch_is_legal(self: BasicSweeper, batch: Any) -> None:
+    def validate_batch_is_legal(self: Any, batch: Any) -> None:
         if not all(list(job) in _validated_jobs for job in batch):
             hydra_check(self, batch)
 

@@ -130,7 +130,9 @@ _CACHED_TEXT_CHARS = 1 << 20
 
 
 @functools.lru_cache(maxsize=256)
-def _checked_yaml(file: str, text: str, user_group: str | None) -> tuple[dict[str, str], Any]:
+def _checked_yaml(
+    file: str, text: str, user_group: str | None
+) -> tuple[dict[str, str | None], Any]:
     """A config file's header and its parsed YAML, checked as a user file unless trusted.
 
     A pure function of the file's name, text and group (``None``: a trusted file), so its
