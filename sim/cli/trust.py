@@ -51,7 +51,6 @@ from hydra.core.override_parser.types import Override
 from hydra.core.plugins import Plugins
 from hydra.plugins.config_source import ConfigLoadError, ConfigResult, ConfigSource
 from omegaconf import OmegaConf
-from omegaconf._utils import get_yaml_loader
 
 from sim.config.errors import ConfigError
 from sim.config.schema import RunConfig
@@ -62,7 +61,12 @@ from sim.config.untrusted import (
     check_package_directive,
     forbidden_resolvers,
 )
-from sim.config.yaml_limits import check_yaml_text, describe_yaml_error, read_yaml_file
+from sim.config.yaml_limits import (
+    check_yaml_text,
+    describe_yaml_error,
+    load_yaml,
+    read_yaml_file,
+)
 
 #: The project's own config directory (``conf/`` next to the ``sim`` package): trusted.
 CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
@@ -145,7 +149,7 @@ def _checked_yaml(
     check_yaml_text(text, file)  # alias expansion and syntax, before the values are built
     header = ConfigSource._get_header_dict(text[:512])
     try:
-        data = yaml.load(text, Loader=get_yaml_loader())  # as OmegaConf.load parses a file
+        data = load_yaml(text)  # as OmegaConf.load parses a file
     except yaml.YAMLError as exc:
         raise ConfigError.from_message(describe_yaml_error(exc, file)) from None
     if data is not None and not isinstance(data, list | dict | str):

@@ -31,7 +31,7 @@ from typing import Any
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from sim.config.errors import ConfigError
-from sim.config.yaml_limits import MAX_CONFIG_BYTES, check_yaml_text
+from sim.config.yaml_limits import MAX_CONFIG_BYTES, check_yaml_text, load_yaml
 
 #: Keys ``hydra.utils.instantiate`` acts on: a config that holds one names code to run.
 INSTANTIATE_KEYS = frozenset({"_target_", "_args_", "_partial_", "_recursive_", "_convert_"})
@@ -181,7 +181,8 @@ def load_data_file(path: Path | str, *, at_root: bool = True) -> DictConfig | Li
     check_yaml_text(text, str(path))  # alias expansion and syntax, before OmegaConf builds it
     check_package_directive(str(path), package_directive(text))
     try:
-        loaded = OmegaConf.create(text) if text.strip() else OmegaConf.create({})
+        data = load_yaml(text) if text.strip() else {}
+        loaded = OmegaConf.create({} if data is None else data)
     except Exception as exc:  # yaml.YAMLError and OmegaConf's errors: one line either way
         first = " ".join(str(exc).split())[:200]
         raise ConfigError.from_message(f"{path}: not valid YAML: {first}") from None

@@ -11,10 +11,13 @@ are described in one line with the file, line and column (:func:`describe_yaml_e
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
+from typing import Any
 
 import yaml
+from omegaconf._utils import get_yaml_loader
 
 from sim.config.errors import ConfigError
 
@@ -135,3 +138,50 @@ def check_yaml_text(text: str, source: str) -> None:
             f"{source}: its aliases (*name) expand to more than {MAX_EXPANDED_NODES:,} values; "
             "refused (a YAML alias bomb?)"
         )
+
+
+@functools.cache
+def _omegaconf_loaders() -> tuple[type, type]:
+    """OmegaConf's YAML loader, and the same rules on libyaml's parser (if PyYAML has it).
+
+    OmegaConf's loader is PyYAML's safe loader with its own float syntax (``1e-3``), no
+    timestamps and no duplicate keys; the fast twin takes over exactly those rules.
+    """
+    pure = get_yaml_loader()
+    if _FAST_LOADER is yaml.SafeLoader:
+        return pure, pure
+
+    class FastOmegaConfLoader(_FAST_LOADER):  # type: ignore[misc, valid-type]
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+            keys = set()
+            for key_node, _ in node.value:
+                if key_node.tag != yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG:
+                    continue
+                if key_node.value in keys:  # OmegaConf's own check; the error is the pure one's
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping", node.start_mark, "duplicate key"
+                    )
+                keys.add(key_node.value)
+            return super().construct_mapping(node, deep=deep)
+
+    FastOmegaConfLoader.yaml_implicit_resolvers = {
+        k: list(v) for k, v in pure.yaml_implicit_resolvers.items()
+    }
+    FastOmegaConfLoader.yaml_constructors = dict(pure.yaml_constructors)
+    return pure, FastOmegaConfLoader
+
+
+def load_yaml(text: str) -> Any:
+    """``text`` parsed exactly as ``OmegaConf.load`` parses a file, on libyaml when available.
+
+    Raises:
+        yaml.YAMLError: As OmegaConf's own loader words it (the fast parser's errors are
+            re-raised by the pure-Python one).
+    """
+    pure, fast = _omegaconf_loaders()
+    try:
+        return yaml.load(text, Loader=fast)  # a safe loader: builds no Python objects
+    except yaml.YAMLError:
+        if fast is pure:
+            raise
+    return yaml.load(text, Loader=pure)  # raises, in OmegaConf's words
