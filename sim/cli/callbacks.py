@@ -43,7 +43,7 @@ _BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
 _last_report: SweepReport | None = None
 _last_error: str | None = None
 #: The jobs (their override lists) :func:`validate_sweep_points` composed and validated in this
-#: multirun; Hydra's basic sweeper skips composing them a second time (:func:`compose_jobs_once`).
+#: multirun; Hydra composes them once (:mod:`sim.cli.job_compose`).
 _validated_jobs: list[list[str]] = []
 
 
@@ -183,30 +183,9 @@ def validate_sweep_points(config: DictConfig, jobs: list[list[str]] | None) -> N
     _validated_jobs.extend(list(job) for job in jobs)
 
 
-def compose_jobs_once() -> None:
-    """Let Hydra's basic sweeper skip re-composing the jobs :func:`validate_sweep_points` checked.
-
-    Before launching each batch the basic sweeper composes every job of it only to see that it
-    composes (``validate_batch_is_legal``), and the launcher then composes each job again: two
-    full compositions per job, about half a sweep's overhead. Every point of the sweep has
-    already been composed (or set on a typed copy of the config) and validated, with the schema's
-    ranges too, before the first job, so the sweeper's check is skipped for a batch whose jobs
-    are all among them; any other batch (a sweeper whose jobs were not known in advance, a
-    check switched off) is checked by Hydra as before. Hydra instantiates sweepers only from
-    its own plugin packages, so the check is replaced on the class, once per process.
-    """
-    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
-
-    hydra_check = BasicSweeper.validate_batch_is_legal
-    if getattr(hydra_check, "skips_validated_jobs", False):
-        return
-
-    def validate_batch_is_legal(self: Any, batch: Any) -> None:
-        if not all(list(job) in _validated_jobs for job in batch):
-            hydra_check(self, batch)
-
-    validate_batch_is_legal.skips_validated_jobs = True  # type: ignore[attr-defined]
-    BasicSweeper.validate_batch_is_legal = validate_batch_is_legal  # type: ignore[method-assign]
+def validated_jobs() -> list[list[str]]:
+    """The jobs :func:`validate_sweep_points` checked in this multirun (empty: none)."""
+    return _validated_jobs
 
 
 class SweepCallback(Callback):
