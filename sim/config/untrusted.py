@@ -168,6 +168,20 @@ def load_data_file(path: Path | str, *, at_root: bool = True) -> DictConfig | Li
     Raises:
         ConfigError: One line naming the file and the key, or the file and why it is unreadable.
     """
+    data = load_data(path, at_root=at_root)
+    try:
+        return OmegaConf.create(data)
+    except Exception as exc:  # OmegaConf's errors (a scalar document): one line
+        first = " ".join(str(exc).split())[:200]
+        raise ConfigError.from_message(f"{path}: not valid YAML: {first}") from None
+
+
+def load_data(path: Path | str, *, at_root: bool = True) -> Any:
+    """:func:`load_data_file` as plain Python data (dicts, lists, scalars), checked the same way.
+
+    For readers that only look values up (the sweep aggregator reads every job's saved config):
+    building an OmegaConf node tree costs more than parsing the file.
+    """
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -182,9 +196,13 @@ def load_data_file(path: Path | str, *, at_root: bool = True) -> DictConfig | Li
     check_package_directive(str(path), package_directive(text))
     try:
         data = load_yaml(text) if text.strip() else {}
-        loaded = OmegaConf.create({} if data is None else data)
-    except Exception as exc:  # yaml.YAMLError and OmegaConf's errors: one line either way
+    except Exception as exc:  # yaml.YAMLError: one line
         first = " ".join(str(exc).split())[:200]
         raise ConfigError.from_message(f"{path}: not valid YAML: {first}") from None
-    check_data(OmegaConf.to_container(loaded, resolve=False), str(path), at_root=at_root)
-    return loaded
+    data = {} if data is None else data
+    if not isinstance(data, dict | list):
+        raise ConfigError.from_message(
+            f"{path}: not valid YAML: a {type(data).__name__}, not a mapping or a list"
+        )
+    check_data(data, str(path), at_root=at_root)
+    return data
