@@ -94,7 +94,7 @@ def plot(table: pd.DataFrame, x: str, y: str, path: Path, tracks: list[str] | No
         size = 6 if len(xs) * ncols <= 12 else 5
         for (i, j), value in np.ndenumerate(p):
             colour = "black" if np.isfinite(value) and value >= 0.5 else "white"
-            text = cell_text(value, low[i, j], high[i, j])
+            text = cell_text(value, float(low[i, j]), float(high[i, j]))
             ax.text(j, i, text, ha="center", va="center", fontsize=size, color=colour)
         ax.set_xticks(range(len(xs)), [value_label(v) for v in xs], rotation=30, ha="right")
         first_column = k % ncols == 0  # the y levels once per row of panels

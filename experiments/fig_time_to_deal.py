@@ -109,11 +109,29 @@ def _draw_curve(ax: plt.Axes, rows: pd.DataFrame, i: int, alpha: float, label: s
     style = line_style(i)
     result = survival(rows["weeks"].to_numpy(), rows["is_deal"].to_numpy())
     if result is None:
-        ax.step([0, n_weeks], [1, 1], where="post", label=label, lw=1, **style)
+        ax.step(
+            [0, n_weeks],
+            [1, 1],
+            "",
+            where="post",
+            label=label,
+            lw=1,
+            color=style["color"],
+            linestyle=style["linestyle"],
+        )
         return
     x = np.r_[0.0, result.sf.quantiles, n_weeks]
     y = np.r_[1.0, result.sf.probabilities, result.sf.probabilities[-1]]
-    ax.step(x, y, where="post", label=label, lw=1, **style)
+    ax.step(
+        x,
+        y,
+        "",
+        where="post",
+        label=label,
+        lw=1,
+        color=style["color"],
+        linestyle=style["linestyle"],
+    )
     with warnings.catch_warnings():  # undefined where the estimate reaches 0
         warnings.simplefilter("ignore", RuntimeWarning)
         band = result.sf.confidence_interval(confidence_level=0.95)
