@@ -192,6 +192,45 @@ def swept_axes(table: pd.DataFrame, chosen: Sequence[str | None], flags: str) ->
     return axes
 
 
+def point_names(table: pd.DataFrame) -> list[str]:
+    """Each sweep point in words, one per row of the aggregate table (``run`` for a lone run).
+
+    ``Canada strategy = boulware, United States strategy = conceder``: the parameters as
+    :func:`sim.plots.style.parameter_labels` names them, the values as a reader writes them.
+    """
+    if len(table) <= 1:
+        return ["run"] * len(table)
+    from sim.plots.style import parameter_labels, value_label  # matplotlib only when drawing
+
+    params = swept_parameters(table)
+    if not params:
+        return [f"job {j}" for j in table["job"]]
+    labels = parameter_labels(params)
+    return [
+        ", ".join(f"{labels[p]} = {value_label(row[p])}" for p in params)
+        for row in table[params].to_dict("records")
+    ]
+
+
+def point_values(table: pd.DataFrame) -> tuple[list[str], str]:
+    """Each sweep point as its values only (``0.02, 0.05``), and what they are (the axis label).
+
+    Short enough for tick labels however long the parameter names are.
+    """
+    if len(table) <= 1:
+        return ["run"] * len(table), ""
+    from sim.plots.style import parameter_labels, value_label
+
+    params = swept_parameters(table)
+    if not params:
+        return [f"job {j}" for j in table["job"]], "job"
+    labels = parameter_labels(params)
+    values = [
+        ", ".join(value_label(row[p]) for p in params) for row in table[params].to_dict("records")
+    ]
+    return values, ", ".join(labels[p] for p in params)
+
+
 def wrote(path: Path) -> int:
     """Print the path of a written figure; exit status 0."""
     print(path)

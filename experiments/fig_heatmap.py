@@ -3,7 +3,10 @@
     python experiments/fig_heatmap.py SWEEP_DIR [--x KEY --y KEY] [--tracks T ...] [--out DIR]
 
 ``--x``/``--y`` default to the sweep's two swept parameters. Each cell shows the deal likelihood
-and its 95% Wilson interval. Writes ``<out>/heatmap_<x>_<y>.png``.
+and its 95 % Wilson interval, written so that a small share never reads ``0 %`` (``0.38 %``). All
+panels share one fixed colour scale (0–100 %, ``cividis``, colour-blind safe) with its key, and
+the first value of ``--y`` is the top row, as in the tournament figure. Writes
+``<out>/heatmap_<x>_<y>.png`` and ``.pdf``.
 """
 
 from __future__ import annotations
@@ -14,13 +17,23 @@ from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")
+matplotlib.use("Agg")  # files only, whatever the display
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.plots import save_figure
+from sim.plots.style import (
+    PAGE_IN,
+    SEQUENTIAL,
+    human,
+    parameter_labels,
+    percent,
+    percent_ticks,
+    save_figure,
+    styled,
+    value_label,
+)
 from sim.runs import aggregate as sweep_aggregate
 from sim.runs.aggregate import short_names, tracks_in
 
@@ -50,36 +63,53 @@ def grid(table: pd.DataFrame, x: str, y: str, column: str) -> tuple[np.ndarray, 
     return values, xs, ys
 
 
+def cell_text(p: float, low: float, high: float) -> str:
+    """A cell's likelihood and interval (``2 %`` over ``[0.38 %, 5.1 %]``); ``–``: no run."""
+    if not np.isfinite(p):
+        return "–"
+    return f"{percent(p)}\n[{percent(low)}, {percent(high)}]"
+
+
+@styled
 def plot(table: pd.DataFrame, x: str, y: str, path: Path, tracks: list[str] | None = None) -> Path:
+    """Draw one heatmap panel per track on one fixed 0–100 % colour scale."""
     tracks = tracks or tracks_in(table)
     ncols = min(len(tracks), 3)
     nrows = -(-len(tracks) // ncols)
+    labels = parameter_labels([x, y])
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(4.6 * ncols, 3.8 * nrows), squeeze=False, layout="constrained"
+        nrows,
+        ncols,
+        figsize=(PAGE_IN, 2.3 * nrows + 0.6),
+        squeeze=False,
+        layout="constrained",
     )
     image = None
-    for ax, track in zip(axes.flat, tracks, strict=False):
+    for k, (ax, track) in enumerate(zip(axes.flat, tracks, strict=False)):
         p, xs, ys = grid(table, x, y, f"deal_likelihood/{track}")
         low, _, _ = grid(table, x, y, f"ci_low/{track}")
         high, _, _ = grid(table, x, y, f"ci_high/{track}")
-        image = ax.imshow(p, vmin=0, vmax=1, cmap="viridis", origin="lower", aspect="auto")
+        # origin "upper": the first level of y is the top row, as in the tournament figure
+        image = ax.imshow(p, vmin=0, vmax=1, cmap=SEQUENTIAL, origin="upper", aspect="auto")
+        size = 6 if len(xs) * ncols <= 12 else 5
         for (i, j), value in np.ndenumerate(p):
-            if np.isfinite(value):
-                colour = "black" if value > 0.6 else "white"
-                text = f"{value:.0%}\n[{low[i, j]:.0%}, {high[i, j]:.0%}]"
-                ax.text(j, i, text, ha="center", va="center", fontsize=7, color=colour)
-        rotation = 30 if max(len(str(v)) for v in xs) > 5 else 0
-        ax.set_xticks(range(len(xs)), [str(v) for v in xs], rotation=rotation, fontsize=8)
-        ax.set_yticks(range(len(ys)), [str(v) for v in ys], fontsize=8)
-        ax.set_xlabel(x, fontsize=8)
-        ax.set_ylabel(y, fontsize=8)
-        ax.set_title(track.replace("_", " "), fontsize=10)
+            colour = "black" if np.isfinite(value) and value >= 0.5 else "white"
+            text = cell_text(value, float(low[i, j]), float(high[i, j]))
+            ax.text(j, i, text, ha="center", va="center", fontsize=size, color=colour)
+        ax.set_xticks(range(len(xs)), [value_label(v) for v in xs], rotation=30, ha="right")
+        first_column = k % ncols == 0  # the y levels once per row of panels
+        ax.set_yticks(range(len(ys)), [value_label(v) for v in ys] if first_column else [])
+        ax.set_xlabel(labels[x])
+        if first_column:
+            ax.set_ylabel(labels[y])
+        ax.set_title(human(track))
     for ax in list(axes.flat)[len(tracks) :]:
         ax.set_visible(False)
     if image is not None:
-        fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label="deal likelihood")
-    fig.suptitle("Deal likelihood (95% interval)", fontsize=11)
-    return save_figure(fig, path, dpi=130)
+        bar = fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label="deal likelihood")
+        bar.ax.yaxis.set_major_formatter(plt.FuncFormatter(percent_ticks))
+    fig.suptitle("Deal likelihood (cells: estimate [95 % Wilson interval])")
+    return save_figure(fig, path)
 
 
 PARSER = _common.results_parser(

@@ -1,10 +1,14 @@
-"""Deal likelihood against a swept parameter: one line per track with its 95% interval band.
+"""Deal likelihood against a swept parameter: per track, each point with its 95 % interval.
 
-    python experiments/fig_likelihood_vs_param.py SWEEP_DIR [--param KEY] [--out DIR]
+    python experiments/fig_likelihood_vs_param.py SWEEP_DIR [--param KEY] [--tracks T ...]
+        [--out DIR]
 
-``--param`` defaults to the sweep's only swept parameter; any other swept parameter gives one
-panel per value. Intervals are the runs' Wilson intervals (``scipy.stats.binomtest``).
-Writes ``<out>/likelihood_vs_<param>.png`` (``--out`` defaults to the sweep directory).
+``--param`` defaults to the sweep's only swept parameter (the x axis); any other swept parameter
+gives one curve per value. The figure is the sweep's own (:func:`sim.plots.plot_sweep_likelihoods`,
+as the sweep callback draws it): one panel per track on one fixed 0–100 % axis, parameters and
+tracks named in words, numeric parameters as lines, categories (True/False, strategies) as
+points never joined. Intervals are the runs' Wilson intervals. Writes
+``<out>/likelihood_vs_<param>.png`` and ``.pdf`` (``--out`` defaults to the sweep directory).
 """
 
 from __future__ import annotations
@@ -13,17 +17,12 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
-from sim.plots import save_figure
+from sim.plots import plot_sweep_likelihoods
 from sim.runs import aggregate as sweep_aggregate
-from sim.runs.aggregate import short_names, swept_parameters, tracks_in
+from sim.runs.aggregate import COMPLETE, swept_parameters
+from sim.runs.sweep_outputs import long_table
 
 sys.path.append(str(Path(__file__).resolve().parent))  # for _common when loaded by file location
 import _common
@@ -34,51 +33,24 @@ load_runs = sweep_aggregate.load_runs
 aggregate = sweep_aggregate.complete_table
 
 
-def axis_values(values: pd.Series) -> tuple[np.ndarray, list[str] | None]:
-    """Numbers for an axis: numeric values as they are, ISO dates as dates, others as categories.
-
-    Returns the positions and, for categories, their tick labels.
-    """
-    if values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)).all():
-        return values.to_numpy(dtype=float), None
-    as_dates = pd.to_datetime(values, errors="coerce", format="ISO8601")
-    if as_dates.notna().all():
-        return as_dates.to_numpy(), None
-    labels = sorted({str(v) for v in values})
-    return values.map(lambda v: labels.index(str(v))).to_numpy(dtype=float), labels
+def likelihoods(table: pd.DataFrame, tracks: list[str] | None = None) -> pd.DataFrame:
+    """One row per complete job and track (the sweep's long table), only ``tracks`` if given."""
+    long = long_table(table)
+    long = long[(long["status"] == COMPLETE) & long["track"].notna()]
+    if tracks:
+        unknown = sorted(set(tracks) - set(long["track"]))
+        if unknown:
+            _common.fail(
+                f"--tracks: no track {unknown}; the sweep has {sorted(set(long['track']))}"
+            )
+        long = long[long["track"].isin(tracks)]
+    return long
 
 
 def plot(table: pd.DataFrame, param: str, path: Path, tracks: list[str] | None = None) -> Path:
-    tracks = tracks or tracks_in(table)
+    """Draw the likelihoods against ``param`` (other swept parameters: one curve per value)."""
     others = [p for p in swept_parameters(table) if p != param]
-    groups = list(table.groupby(others, sort=True)) if others else [((), table)]
-    fig, axes = plt.subplots(
-        1, len(groups), figsize=(6 * len(groups), 4.2), squeeze=False, sharey=True
-    )
-    for ax, (key, rows) in zip(axes[0], groups, strict=True):
-        x, labels = axis_values(rows[param])
-        order = np.argsort(x, kind="stable")
-        for track in tracks:
-            p = rows[f"deal_likelihood/{track}"].to_numpy()[order]
-            low = rows[f"ci_low/{track}"].to_numpy()[order]
-            high = rows[f"ci_high/{track}"].to_numpy()[order]
-            (line,) = ax.plot(x[order], p, marker="o", label=track.replace("_", " "))
-            ax.fill_between(x[order], low, high, color=line.get_color(), alpha=0.2, lw=0)
-        if labels is not None:
-            ax.set_xticks(range(len(labels)), labels)
-        key = key if isinstance(key, tuple) else (key,)
-        short = short_names([param, *others])
-        ax.set_title(", ".join(f"{short[o]}={k}" for o, k in zip(others, key, strict=True)))
-        ax.set_xlabel(param)
-        ax.set_ylim(0, 1.02)
-        ax.grid(alpha=0.3)
-    axes[0, 0].set_ylabel("deal likelihood (95% interval)")
-    axes[0, -1].legend(fontsize=8, loc="best")
-    fig.suptitle(f"Deal likelihood against {param}", fontsize=11)
-    if np.issubdtype(x.dtype, np.datetime64):
-        fig.autofmt_xdate()
-    fig.tight_layout()
-    return save_figure(fig, path, dpi=130)
+    return plot_sweep_likelihoods(likelihoods(table, tracks), [param, *others], path)
 
 
 PARSER = _common.results_parser(

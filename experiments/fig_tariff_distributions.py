@@ -4,8 +4,10 @@
 
 One panel per tariff issue (the ``rate_<issue>`` columns of each job's ``outcomes.parquet``):
 for each sweep point, a bubble per final tariff level whose area is the share of replicates
-ending there (deal or status quo), and a black bar at the mean. Writes
-``<out>/tariff_distributions.png``.
+ending there (deal or status quo, key in the corner), and a black bar at the mean. The figure is
+one page wide whatever the number of points: the ticks give each point's values, the axis label
+what they are, and every panel shares one fixed tariff axis. Writes
+``<out>/tariff_distributions.png`` and ``.pdf``.
 """
 
 from __future__ import annotations
@@ -16,15 +18,15 @@ from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")
+matplotlib.use("Agg")  # files only, whatever the display
 
 import matplotlib.pyplot as plt
 import pandas as pd
 import pyarrow.parquet as pq
 
-from sim.plots import save_figure
+from sim.plots.style import PAGE_IN, colour, human, save_figure, styled
 from sim.runs import aggregate as sweep_aggregate
-from sim.runs.aggregate import COMPLETE, JobRecord, point_labels
+from sim.runs.aggregate import COMPLETE, JobRecord
 from sim.runs.schema import OUTCOMES_FILE
 
 sys.path.append(str(Path(__file__).resolve().parent))  # for _common when loaded by file location
@@ -37,11 +39,12 @@ load_runs = sweep_aggregate.load_run_or_sweep
 def aggregate(records: list[JobRecord], issues: list[str] | None = None) -> pd.DataFrame:
     """Share of replicates at each final tariff, per complete job and issue.
 
-    Columns: ``point`` (position), ``label``, ``issue``, ``rate`` and ``share``.
+    Columns: ``point`` (position), ``label`` (the point's values), ``parameters`` (what they
+    are), ``issue``, ``rate`` and ``share``.
     """
     records = [r for r in records if r.status == COMPLETE and r.job_dir is not None]
     table = sweep_aggregate.aggregate(records)
-    labels = point_labels(table) if len(table) > 1 else ["run"]
+    labels, parameters = _common.point_values(table)
     parts = []
     for point, (record, label) in enumerate(zip(records, labels, strict=True)):
         assert record.job_dir is not None
@@ -57,6 +60,7 @@ def aggregate(records: list[JobRecord], issues: list[str] | None = None) -> pd.D
                     {
                         "point": point,
                         "label": label,
+                        "parameters": parameters,
                         "issue": name.removeprefix("rate_"),
                         "rate": shares.index.to_numpy(dtype=float),
                         "share": shares.to_numpy(dtype=float),
@@ -66,34 +70,75 @@ def aggregate(records: list[JobRecord], issues: list[str] | None = None) -> pd.D
     return pd.concat(parts, ignore_index=True)
 
 
+#: Bubble area (points²) of a share of 100 %; small enough that neighbours do not overlap.
+BUBBLE_PT2 = 90.0
+#: Shares drawn in the bubble key.
+KEY_SHARES = (0.1, 0.5, 1.0)
+
+
+def _tick_style(n_points: int) -> dict[str, object]:
+    """Tick labels that fit one page: upright for a few points, turned and smaller for many."""
+    if n_points <= 4:
+        return {"rotation": 0}
+    return {"rotation": 90, "fontsize": 6 if n_points > 10 else 7}
+
+
+@styled
 def plot(data: pd.DataFrame, path: Path) -> Path:
+    """Bubbles per sweep point and tariff level, one panel per issue, on one fixed tariff axis."""
     issues = list(dict.fromkeys(data["issue"]))
     labels = list(dict.fromkeys(data["label"]))
     ncols = min(len(issues), 3)
     nrows = -(-len(issues) // ncols)
-    width = max(4.5, 0.9 * len(labels) + 1.5)
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(width * ncols, 3.4 * nrows), squeeze=False, layout="constrained"
+        nrows,
+        ncols,
+        figsize=(PAGE_IN, 2.0 * nrows + 0.9),
+        squeeze=False,
+        sharey=True,
+        layout="constrained",
     )
+    top = float(data["rate"].max()) * 100
+    ylim = (-0.08 * max(top, 1.0), 1.08 * max(top, 1.0))  # room for the bubbles at both ends
     for ax, issue in zip(axes.flat, issues, strict=False):
         rows = data[data["issue"] == issue]
         ax.scatter(
-            rows["point"], rows["rate"] * 100, s=rows["share"] * 700, alpha=0.5, color="#4C72B0"
+            rows["point"],
+            rows["rate"] * 100,
+            s=rows["share"] * BUBBLE_PT2,
+            alpha=0.55,
+            color=colour(0),
+            lw=0,
+            clip_on=False,  # a bubble at 0 % or at the top is drawn whole
         )
         means = rows.assign(w=rows["rate"] * rows["share"]).groupby("point")["w"].sum()
-        ax.scatter(means.index, means.to_numpy() * 100, marker="_", s=500, color="black", lw=2)
-        ax.set_xticks(range(len(labels)), labels, rotation=30 if len(labels) > 3 else 0, fontsize=7)
+        ax.scatter(means.index, means.to_numpy() * 100, marker="_", s=60, color="black", lw=1.2)
+        ax.set_xticks(range(len(labels)), labels, **_tick_style(len(labels)))
         ax.set_xlim(-0.6, len(labels) - 0.4)
-        ax.set_ylim(-3, rows["rate"].max() * 100 + 5)
-        ax.set_title(issue.replace("_", " "), fontsize=10)
-        ax.set_ylabel("final tariff (%)")
+        ax.set_ylim(*ylim)
+        ax.set_title(human(issue))
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(issues) :]:
         ax.set_visible(False)
-    fig.suptitle(
-        "Final tariffs per sector (bubble area: share of replicates; bar: mean)", fontsize=11
+    for ax in axes[:, 0]:
+        ax.set_ylabel("final tariff (%)")
+    parameters = str(data["parameters"].iloc[0]) if "parameters" in data else ""
+    for k, ax in enumerate(list(axes.flat)[: len(issues)]):
+        if k + ncols >= len(issues) and parameters:  # the lowest panel of each column
+            ax.set_xlabel(parameters)
+    key = [
+        plt.scatter([], [], s=share * BUBBLE_PT2, color=colour(0), alpha=0.55, lw=0)
+        for share in KEY_SHARES
+    ]
+    fig.legend(
+        key,
+        [f"{share:.0%}" for share in KEY_SHARES],
+        title="share of replicates",
+        loc="outside right upper",
+        frameon=False,
     )
-    return save_figure(fig, path, dpi=130)
+    fig.suptitle("Final tariffs per sector (bubble area: share of replicates; bar: mean)")
+    return save_figure(fig, path)
 
 
 PARSER = _common.results_parser(

@@ -4,8 +4,10 @@
 
 ``DIR`` is a sweep directory (one curve per sweep point) or a single run directory. The curve is
 the share of replicates still without a deal after each week of talks; a replicate without a deal
-is censored at the deadline (``scipy.stats.ecdf`` on ``scipy.stats.CensoredData``). With at most
-four curves per panel the 95% confidence band is drawn too. Writes ``<out>/time_to_deal.png``.
+is censored at the deadline (``scipy.stats.ecdf`` on ``scipy.stats.CensoredData``). Every curve
+has its 95 % confidence band, in its own colour; no two curves share a colour and line style
+(up to 32), one legend names the sweep points in words, and all panels share fixed axes
+(0–100 %, week 0 to the longest deadline). Writes ``<out>/time_to_deal.png`` and ``.pdf``.
 """
 
 from __future__ import annotations
@@ -18,16 +20,16 @@ from typing import Any
 
 import matplotlib
 
-matplotlib.use("Agg")
+matplotlib.use("Agg")  # files only, whatever the display
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.plots import save_figure
+from sim.plots.style import PAGE_IN, human, line_style, percent_ticks, save_figure, styled
 from sim.runs import aggregate as sweep_aggregate
-from sim.runs.aggregate import COMPLETE, JobRecord, point_labels
+from sim.runs.aggregate import COMPLETE, JobRecord
 
 sys.path.append(str(Path(__file__).resolve().parent))  # for _common when loaded by file location
 import _common
@@ -48,7 +50,7 @@ def aggregate(records: list[JobRecord]) -> pd.DataFrame:
     """
     records = [r for r in records if r.status == COMPLETE and r.job_dir is not None]
     table = sweep_aggregate.aggregate(records)
-    labels = point_labels(table) if len(table) > 1 else ["run"]
+    labels = _common.point_names(table)
     parts = []
     for record, label in zip(records, labels, strict=True):
         assert record.job_dir is not None and record.summary is not None
@@ -88,50 +90,95 @@ def survival(weeks: np.ndarray, is_deal: np.ndarray) -> Any:
     return stats.ecdf(data)
 
 
+#: Opacity of a curve's band: lighter when many bands overlap.
+BAND_ALPHA = {4: 0.18, 8: 0.10}
+BAND_ALPHA_MANY = 0.06
+
+
+def band_alpha(n_curves: int) -> float:
+    """How opaque each curve's band is, with ``n_curves`` curves in a panel."""
+    for most, alpha in BAND_ALPHA.items():
+        if n_curves <= most:
+            return alpha
+    return BAND_ALPHA_MANY
+
+
+def _draw_curve(ax: plt.Axes, rows: pd.DataFrame, i: int, alpha: float, label: str) -> None:
+    """One Kaplan–Meier step curve with its 95 % band (a flat line at 100 % without deals)."""
+    n_weeks = int(rows["n_weeks"].iloc[0])
+    style = line_style(i)
+    result = survival(rows["weeks"].to_numpy(), rows["is_deal"].to_numpy())
+    if result is None:
+        ax.step(
+            [0, n_weeks],
+            [1, 1],
+            "",
+            where="post",
+            label=label,
+            lw=1,
+            color=style["color"],
+            linestyle=style["linestyle"],
+        )
+        return
+    x = np.r_[0.0, result.sf.quantiles, n_weeks]
+    y = np.r_[1.0, result.sf.probabilities, result.sf.probabilities[-1]]
+    ax.step(
+        x,
+        y,
+        "",
+        where="post",
+        label=label,
+        lw=1,
+        color=style["color"],
+        linestyle=style["linestyle"],
+    )
+    with warnings.catch_warnings():  # undefined where the estimate reaches 0
+        warnings.simplefilter("ignore", RuntimeWarning)
+        band = result.sf.confidence_interval(confidence_level=0.95)
+    lo = np.nan_to_num(np.r_[1.0, band.low.probabilities, band.low.probabilities[-1]], nan=0.0)
+    hi = np.nan_to_num(np.r_[1.0, band.high.probabilities, band.high.probabilities[-1]], nan=1.0)
+    ax.fill_between(x, lo, hi, step="post", color=style["color"], alpha=alpha, lw=0)
+
+
+@styled
 def plot(data: pd.DataFrame, path: Path, tracks: list[str] | None = None) -> Path:
+    """Survival curves per track (panels) and sweep point (curves), each with its band."""
     tracks = tracks or list(dict.fromkeys(data["track"]))
     labels = list(dict.fromkeys(data["label"]))
-    ncols = min(len(tracks), 2)
+    ncols = min(len(tracks), 3)
     nrows = -(-len(tracks) // ncols)
+    legend_rows = -(-len(labels) // 2) if len(labels) > 1 else 0
     fig, axes = plt.subplots(
         nrows,
         ncols,
-        figsize=(6 * ncols, 3.6 * nrows),
+        figsize=(PAGE_IN, 2.1 * nrows + 0.5 + 0.16 * legend_rows),
         squeeze=False,
         sharey=True,
         layout="constrained",
     )
+    alpha = band_alpha(len(labels))
     for ax, track in zip(axes.flat, tracks, strict=False):
-        for label in labels:
+        for i, label in enumerate(labels):
             rows = data[(data["track"] == track) & (data["label"] == label)]
-            if rows.empty:
-                continue
-            n_weeks = int(rows["n_weeks"].iloc[0])
-            result = survival(rows["weeks"].to_numpy(), rows["is_deal"].to_numpy())
-            if result is None:
-                ax.step([0, n_weeks], [1, 1], where="post", label=label)
-                continue
-            x = np.r_[0.0, result.sf.quantiles, n_weeks]
-            y = np.r_[1.0, result.sf.probabilities, result.sf.probabilities[-1]]
-            (line,) = ax.step(x, y, where="post", label=label)
-            if len(labels) <= 4:
-                with warnings.catch_warnings():  # undefined where the estimate reaches 0
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    band = result.sf.confidence_interval(confidence_level=0.95)
-                lo = np.r_[1.0, band.low.probabilities, band.low.probabilities[-1]]
-                hi = np.r_[1.0, band.high.probabilities, band.high.probabilities[-1]]
-                ax.fill_between(x, lo, hi, step="post", color=line.get_color(), alpha=0.15, lw=0)
-        ax.set_title(track.replace("_", " "), fontsize=10)
-        ax.set_xlabel("weeks of talks (curves end at the deadline)")
+            if not rows.empty:
+                _draw_curve(ax, rows, i, alpha, label)
+        ax.set_title(human(track))
         ax.set_ylim(0, 1.02)
+        ax.set_xlim(0, float(data["n_weeks"].max()))
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(percent_ticks))
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(tracks) :]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
-        ax.set_ylabel("share without a deal")
-    axes.flat[0].legend(fontsize=7, loc="lower left")
-    fig.suptitle("Time to deal (Kaplan-Meier, censored at the deadline)", fontsize=11)
-    return save_figure(fig, path, dpi=130)
+        ax.set_ylabel("without a deal")
+    for k, ax in enumerate(list(axes.flat)[: len(tracks)]):
+        if k + ncols >= len(tracks):  # no panel below it: it carries the axis label
+            ax.set_xlabel("weeks of talks")
+    if legend_rows:
+        handles, names = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside lower center", ncols=2, frameon=False)
+    fig.suptitle("Time to deal (Kaplan–Meier, censored at the deadline; bands: 95 % confidence)")
+    return save_figure(fig, path)
 
 
 PARSER = _common.results_parser(__doc__, _common.TRACKS, **_common.RUN_OR_SWEEP)

@@ -42,12 +42,16 @@ log = logging.getLogger(__name__)
 _BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
 _last_report: SweepReport | None = None
 _last_error: str | None = None
+#: The jobs (their override lists) :func:`validate_sweep_points` composed and validated in this
+#: multirun; Hydra composes them once (:mod:`sim.cli.job_compose`).
+_validated_jobs: list[list[str]] = []
 
 
 def reset_sweep_report() -> None:
     """Forget the outcome of an earlier multirun in this process."""
     global _last_report, _last_error, _active_sweep_dir
     _last_report, _last_error, _active_sweep_dir = None, None, None
+    _validated_jobs.clear()
 
 
 def sweep_report() -> SweepReport | None:
@@ -139,6 +143,7 @@ def validate_sweep_points(config: DictConfig, jobs: list[list[str]] | None) -> N
     Raises:
         SweepPointInvalid: naming the job, its overrides and the one-line error.
     """
+    _validated_jobs.clear()
     if not jobs:
         return
     from hydra.core.global_hydra import GlobalHydra
@@ -175,6 +180,12 @@ def validate_sweep_points(config: DictConfig, jobs: list[list[str]] | None) -> N
         except (HydraException, OmegaConfBaseException) as exc:
             message = one_line_error(exc)
             raise SweepPointInvalid(f"{where}: {message}") from None
+    _validated_jobs.extend(list(job) for job in jobs)
+
+
+def validated_jobs() -> list[list[str]]:
+    """The jobs :func:`validate_sweep_points` checked in this multirun (empty: none)."""
+    return _validated_jobs
 
 
 class SweepCallback(Callback):

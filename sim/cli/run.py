@@ -131,9 +131,10 @@ def main() -> None:
     """Run the Hydra app; config mistakes exit with status 2 and one line on stderr."""
     # Let config exceptions reach us instead of Hydra's multi-line report.
     os.environ["HYDRA_FULL_ERROR"] = "1"
-    from sim.cli import callbacks
+    from sim.cli import callbacks, job_compose
 
     callbacks.reset_sweep_report()
+    job_compose.install()
     _RUN_FAULT.clear()
     try:
         trust.check_command_line(sys.argv[1:])  # before Hydra acts on any of it

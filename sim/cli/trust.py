@@ -31,7 +31,9 @@ override and the key.
 from __future__ import annotations
 
 import argparse
+import copy
 import dataclasses
+import functools
 import os
 import re
 import typing
@@ -47,7 +49,7 @@ from hydra._internal.utils import get_args_parser
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
 from hydra.core.plugins import Plugins
-from hydra.plugins.config_source import ConfigResult
+from hydra.plugins.config_source import ConfigLoadError, ConfigResult, ConfigSource
 from omegaconf import OmegaConf
 
 from sim.config.errors import ConfigError
@@ -59,7 +61,12 @@ from sim.config.untrusted import (
     check_package_directive,
     forbidden_resolvers,
 )
-from sim.config.yaml_limits import check_yaml_file, describe_yaml_error
+from sim.config.yaml_limits import (
+    check_yaml_text,
+    describe_yaml_error,
+    load_yaml,
+    read_yaml_file,
+)
 
 #: The project's own config directory (``conf/`` next to the ``sim`` package): trusted.
 CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
@@ -102,26 +109,64 @@ class FileConfigSource(HydraFileConfigSource):
         """Load a config; refuse a user file that names code, Hydra settings or the environment.
 
         Every file (the project's too) is size- and alias-checked first, and a YAML error is
-        one line naming the file, line and column (:mod:`sim.config.yaml_limits`).
+        one line naming the file, line and column (:mod:`sim.config.yaml_limits`). What a file's
+        text parses to is remembered (:func:`_checked_yaml`): a sweep composes every job from the
+        same files, and only a changed file is read and checked again.
         """
         file = os.path.realpath(os.path.join(self.path, self._normalize_file_name(config_path)))
-        check_yaml_file(file)
-        try:
-            result = super().load_config(config_path)
-        except yaml.YAMLError as exc:
-            raise ConfigError.from_message(describe_yaml_error(exc, file)) from None
-        if not self.trusted:
-            group = config_path.rpartition("/")[0].strip("/")
-            if group == "hydra" or group.startswith("hydra/"):
-                raise ConfigError.from_message(
-                    f"{file}: {group}: a user config file may not configure Hydra "
-                    "(launchers and callbacks come from the project's conf/ only)"
-                )
-            check_package_directive(file, result.header.get("package"))
-            data = OmegaConf.to_container(result.config, resolve=False)
-            check_data(data, file, at_root=not group)
-            _check_file_types(data, group, file)
-        return result
+        text = read_yaml_file(file)  # the size limit before the whole file is read
+        if text is None:
+            raise ConfigLoadError(f"Config not found : {file}")
+        group = config_path.rpartition("/")[0].strip("/")
+        check = _checked_yaml if len(text) <= _CACHED_TEXT_CHARS else _checked_yaml.__wrapped__
+        header, data = check(file, text, None if self.trusted else group)
+        return ConfigResult(
+            # a fresh copy per composition: Hydra pops the defaults list from what it loads
+            config=OmegaConf.create(copy.deepcopy(data)),
+            path=f"{self.scheme()}://{self.path}",
+            provider=self.provider,
+            header=dict(header),
+        )
+
+
+#: Largest file text :func:`_checked_yaml` remembers (the project's files are a few kB each).
+_CACHED_TEXT_CHARS = 1 << 20
+
+
+@functools.lru_cache(maxsize=256)
+def _checked_yaml(
+    file: str, text: str, user_group: str | None
+) -> tuple[dict[str, str | None], Any]:
+    """A config file's header and its parsed YAML, checked as a user file unless trusted.
+
+    A pure function of the file's name, text and group (``None``: a trusted file), so its
+    result is cached; a refusal raises and is not cached.
+
+    Raises:
+        ConfigError: A YAML error (one line with the file, line and column) or a user file that
+            names code, configures Hydra or breaks the schema's types.
+    """
+    check_yaml_text(text, file)  # alias expansion and syntax, before the values are built
+    header = ConfigSource._get_header_dict(text[:512])
+    try:
+        data = load_yaml(text)  # as OmegaConf.load parses a file
+    except yaml.YAMLError as exc:
+        raise ConfigError.from_message(describe_yaml_error(exc, file)) from None
+    if data is not None and not isinstance(data, list | dict | str):
+        raise ConfigError.from_message(f"{file}: not a YAML mapping ({type(data).__name__})")
+    data = {} if data is None else data
+    if user_group is not None:
+        group = user_group
+        if group == "hydra" or group.startswith("hydra/"):
+            raise ConfigError.from_message(
+                f"{file}: {group}: a user config file may not configure Hydra "
+                "(launchers and callbacks come from the project's conf/ only)"
+            )
+        check_package_directive(file, header.get("package"))
+        plain = OmegaConf.to_container(OmegaConf.create(copy.deepcopy(data)), resolve=False)
+        check_data(plain, file, at_root=not group)
+        _check_file_types(plain, group, file)
+    return header, data
 
 
 def _check_file_types(data: Any, group: str, file: str) -> None:

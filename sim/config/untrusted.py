@@ -31,7 +31,7 @@ from typing import Any
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from sim.config.errors import ConfigError
-from sim.config.yaml_limits import MAX_CONFIG_BYTES, check_yaml_text
+from sim.config.yaml_limits import MAX_CONFIG_BYTES, check_yaml_text, load_yaml
 
 #: Keys ``hydra.utils.instantiate`` acts on: a config that holds one names code to run.
 INSTANTIATE_KEYS = frozenset({"_target_", "_args_", "_partial_", "_recursive_", "_convert_"})
@@ -168,6 +168,20 @@ def load_data_file(path: Path | str, *, at_root: bool = True) -> DictConfig | Li
     Raises:
         ConfigError: One line naming the file and the key, or the file and why it is unreadable.
     """
+    data = load_data(path, at_root=at_root)
+    try:
+        return OmegaConf.create(data)
+    except Exception as exc:  # OmegaConf's errors (a scalar document): one line
+        first = " ".join(str(exc).split())[:200]
+        raise ConfigError.from_message(f"{path}: not valid YAML: {first}") from None
+
+
+def load_data(path: Path | str, *, at_root: bool = True) -> Any:
+    """:func:`load_data_file` as plain Python data (dicts, lists, scalars), checked the same way.
+
+    For readers that only look values up (the sweep aggregator reads every job's saved config):
+    building an OmegaConf node tree costs more than parsing the file.
+    """
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -181,9 +195,14 @@ def load_data_file(path: Path | str, *, at_root: bool = True) -> DictConfig | Li
     check_yaml_text(text, str(path))  # alias expansion and syntax, before OmegaConf builds it
     check_package_directive(str(path), package_directive(text))
     try:
-        loaded = OmegaConf.create(text) if text.strip() else OmegaConf.create({})
-    except Exception as exc:  # yaml.YAMLError and OmegaConf's errors: one line either way
+        data = load_yaml(text) if text.strip() else {}
+    except Exception as exc:  # yaml.YAMLError: one line
         first = " ".join(str(exc).split())[:200]
         raise ConfigError.from_message(f"{path}: not valid YAML: {first}") from None
-    check_data(OmegaConf.to_container(loaded, resolve=False), str(path), at_root=at_root)
-    return loaded
+    data = {} if data is None else data
+    if not isinstance(data, dict | list):
+        raise ConfigError.from_message(
+            f"{path}: not valid YAML: a {type(data).__name__}, not a mapping or a list"
+        )
+    check_data(data, str(path), at_root=at_root)
+    return data

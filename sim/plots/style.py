@@ -16,7 +16,7 @@ import functools
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,16 @@ from cycler import cycler
 from sim.config.labels import human, option_label, percent, week_dates
 from sim.runs.files import atomic_path
 
-__all__ = ["human", "option_label", "percent", "save_figure", "styled", "week_dates"]
+__all__ = [
+    "human",
+    "option_label",
+    "parameter_labels",
+    "percent",
+    "save_figure",
+    "styled",
+    "value_label",
+    "week_dates",
+]
 
 logging.getLogger("fontTools").setLevel(logging.WARNING)  # its font subsetting logs at INFO
 
@@ -72,6 +81,45 @@ def colour(i: int) -> str:
 def line_style(i: int) -> dict[str, str]:
     """Colour and line style of curve ``i``: unique for 32 curves (8 colours x 4 styles)."""
     return {"color": colour(i), "linestyle": LINE_STYLES[(i // len(PALETTE)) % len(LINE_STYLES)]}
+
+
+def parameter_labels(keys: Sequence[str]) -> dict[str, str]:
+    """Each config key as words, from the shortest dotted suffix that tells it from the others.
+
+    ``negotiator.canada.strategy`` and ``negotiator.united_states.strategy`` become ``Canada
+    strategy`` and ``United States strategy``; ``scenario.leaders.carney.ratification_threshold_
+    premium`` alone becomes ``Ratification threshold premium``.
+    """
+    labels = {}
+    for key in keys:
+        parts = key.split(".")
+        for n in range(1, len(parts) + 1):
+            suffix = parts[-n:]
+            tail = ".".join(suffix)
+            if not any(o != key and (o == tail or o.endswith("." + tail)) for o in keys):
+                break
+        first, *rest = (human(part) for part in suffix)
+        labels[key] = " ".join([first, *(_inside_label(w) for w in rest)])
+    return labels
+
+
+def _inside_label(words: str) -> str:
+    """``human()``'s words inside a longer label: lower case, but names and abbreviations kept."""
+    head = words.split()[0]
+    if "." in head or head.isupper() or words in ("United States", "Steel & aluminum"):
+        return words
+    return words[0].lower() + words[1:]
+
+
+def value_label(value: object) -> str:
+    """A swept value as a reader writes it: ``yes``/``no``, ``0.05``, ``relative tit for tat``."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str):
+        return option_label(value)
+    return str(value)
 
 
 def percent_ticks(v: float, _pos: object = None) -> str:

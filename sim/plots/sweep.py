@@ -8,6 +8,7 @@ categorical and its points are never joined by a line.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -15,7 +16,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.plots.style import PAGE_IN, human, line_style, percent_ticks, save_figure, styled
+from sim.plots.style import (
+    PAGE_IN,
+    human,
+    line_style,
+    parameter_labels,
+    percent_ticks,
+    save_figure,
+    styled,
+    value_label,
+)
 
 
 def is_numeric_axis(values: pd.Series) -> bool:
@@ -24,15 +34,35 @@ def is_numeric_axis(values: pd.Series) -> bool:
     return bool(kinds) and kinds <= {int, float, np.int64, np.float64}
 
 
-def _series(table: pd.DataFrame, params: Sequence[str]) -> list[tuple[str, pd.DataFrame]]:
+def _series(
+    table: pd.DataFrame, params: Sequence[str], labels: Mapping[str, str]
+) -> list[tuple[str, pd.DataFrame]]:
     """Rows split by the parameters after the first (one curve each)."""
     rest = list(params[1:])
     if not rest:
         return [("", table)]
     return [
-        (", ".join(f"{human(p.split('.')[-1])} = {v}" for p, v in zip(rest, key, strict=True)), g)
+        (
+            ", ".join(f"{labels[p]} = {value_label(v)}" for p, v in zip(rest, key, strict=True)),
+            g,
+        )
         for key, g in table.groupby(rest, sort=False, dropna=False)
     ]
+
+
+def _order(value: object) -> tuple[int, object]:
+    """Sort key of mixed values: numbers and booleans by value, anything else as text."""
+    if isinstance(value, bool | int | float | np.integer | np.floating):
+        return (0, float(value))
+    return (1, str(value))
+
+
+def _typed(text: str, values: pd.Series) -> object:
+    """The value of ``values`` written ``text`` (categories are kept as strings)."""
+    for v in values:
+        if str(v) == text:
+            return v
+    return text
 
 
 @styled
@@ -58,7 +88,8 @@ def plot_sweep_likelihoods(
     Returns:
         ``path``.
     """
-    plabels, tlabels = param_labels or {}, track_labels or {}
+    plabels = {**parameter_labels(list(params)), **(param_labels or {})}
+    tlabels = track_labels or {}
     tracks = list(dict.fromkeys(long["track"]))
     ncols = min(len(tracks), 3)
     nrows = int(np.ceil(len(tracks) / ncols))
@@ -67,10 +98,15 @@ def plot_sweep_likelihoods(
     )
     x_param = params[0] if params else None
     numeric = x_param is not None and is_numeric_axis(long[x_param])
-    categories = list(dict.fromkeys(long[x_param].astype(str))) if x_param else ["all jobs"]
+    if x_param is not None and numeric:
+        categories: list[str] = []
+    elif x_param is not None:  # in sorted order, as the numeric axes are
+        categories = [str(v) for v in sorted(dict.fromkeys(long[x_param]), key=_order)]
+    else:
+        categories = ["all jobs"]
     for ax, track in zip(axes.flat, tracks, strict=False):
         rows = long[long["track"] == track]
-        groups = _series(rows, params)
+        groups = _series(rows, params, plabels)
         for i, (name, group) in enumerate(groups):
             if numeric:
                 x = group[x_param].to_numpy(dtype=float)
@@ -97,16 +133,19 @@ def plot_sweep_likelihoods(
         ax.set_ylim(0, 1)
         ax.yaxis.set_major_formatter(plt.FuncFormatter(percent_ticks))
         if not numeric:
-            ax.set_xticks(range(len(categories)), categories, rotation=30, ha="right")
+            names = [value_label(_typed(c, long[x_param])) if x_param else c for c in categories]
+            ax.set_xticks(range(len(categories)), names, rotation=30, ha="right")
+            ax.set_xlim(-0.5, len(categories) - 0.5)
         if x_param is not None:
-            ax.set_xlabel(plabels.get(x_param, human(x_param.split(".")[-1])))
+            ax.set_xlabel(plabels[x_param])
     for ax in axes.flat[len(tracks) :]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
         ax.set_ylabel("deal likelihood")
     if len(params) > 1:
         axes.flat[0].legend(loc="best", frameon=False)
-    swept = ", ".join(plabels.get(p, human(p.split(".")[-1])) for p in params) or "no parameter"
-    fig.suptitle(title or f"Deal likelihood (95 % intervals) across the sweep of {swept}")
+    swept = ", ".join(plabels[p] for p in params) or "no parameter"
+    text = title or f"Deal likelihood (95 % intervals) across the sweep of {swept}"
+    fig.suptitle("\n".join(textwrap.wrap(text, 95)))  # never wider than the page
     fig.tight_layout()
     return save_figure(fig, path)

@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from omegaconf import OmegaConf
 
 from sim.config.errors import ConfigError
-from sim.config.untrusted import load_data_file
+from sim.config.untrusted import load_data, load_data_file
 from sim.runs.files import atomic_path, read_json, write_parquet
 from sim.runs.jobs import read_jobs_file, result_overrides, saved_config_matches
 from sim.runs.schema import (
@@ -107,11 +107,22 @@ def override_params(overrides: Iterable[str], config: Any = None) -> dict[str, A
         key = key.lstrip("+")
         value = parse_value(text)
         if config is not None:
-            selected = OmegaConf.select(config, key, default=None, throw_on_missing=False)
-            if selected is not None and not OmegaConf.is_config(selected):
+            selected = _select(config, key)
+            if selected is not None and not isinstance(selected, dict | list):
                 value = selected
         params[key] = value
     return params
+
+
+def _select(data: Any, key: str) -> Any:
+    """The value at a dotted key of a config read as plain data (``None``: not there)."""
+    if OmegaConf.is_config(data):
+        data = OmegaConf.to_container(data, resolve=False)
+    for part in key.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
 
 
 class UnreadableJob(Exception):
@@ -129,12 +140,12 @@ def _job_num(job_dir: Path) -> int | None:
 
 
 def _read_config(job_dir: Path) -> Any:
-    """The job's saved config, read as data (no environment lookups), or ``None`` if absent."""
+    """The job's saved config, read as plain data (no environment lookups), or ``None``."""
     path = job_dir / CONFIG_FILE
     if not path.exists():
         return None
     try:
-        return load_data_file(path)
+        return load_data(path)
     except ConfigError as exc:
         raise UnreadableJob(str(exc)) from None
 
