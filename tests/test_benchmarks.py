@@ -65,6 +65,7 @@ def tiny() -> dict[str, Any]:
     return res
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_default_scenario_record(tiny: dict[str, Any]) -> None:
     rec = tiny["default"][0]
     check_rate(rec, 60)
@@ -130,6 +131,7 @@ def test_profile_and_report(tiny: dict[str, Any]) -> None:
     assert "plain-numpy reference" in md and "identical outcomes" in md
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_throughput_prints_one_record_per_workload_and_size(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -143,6 +145,7 @@ def test_throughput_prints_one_record_per_workload_and_size(
     assert [json.loads(line) for line in out.read_text().splitlines()] == rows
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_uncertainty_benchmarks_report_cpu_time_against_their_targets():
     from benchmarks.run_all import _uncertainty_targets
     from benchmarks.uncertainty import bench_morris

@@ -196,7 +196,7 @@ def test_the_sweep_figure_has_intervals_fixed_scale_and_no_line_across_categorie
     for ax in panels:
         data_lines = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == 2]
         assert data_lines and all(ln.get_linestyle() == "None" for ln in data_lines)
-        assert [t.get_text() for t in ax.get_xticklabels()] == ["True", "False"]
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["no", "yes"]  # values in words
     assert "Linkage" in fig._suptitle.get_text()
 
 

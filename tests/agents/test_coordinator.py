@@ -64,6 +64,7 @@ def finished() -> dict[float, NegotiationModel]:
     return models
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_without_momentum_the_mandate_never_drifts(finished):
     assert (finished[0.0].state.mandate_drift == 0).all()
 
@@ -81,6 +82,7 @@ def test_each_deal_lowers_the_mandate_on_the_tracks_still_open(finished):
     assert (expected < 0).any()  # some replicates do bank a deal first
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_paired_runs_coincide_until_the_first_deal_then_the_mandate_softens():
     without, with_ = model(0.0), model(MOMENTUM)
     before_any_deal = np.ones(N, dtype=bool)
@@ -121,6 +123,7 @@ def test_paired_runs_coincide_until_the_first_deal_then_the_mandate_softens():
     assert softened > 0
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_momentum_does_not_make_later_deals_less_likely():
     outcomes = {m: run_replicates(build_experiment(config(m)), 2000, 2000) for m in (0.0, MOMENTUM)}
     deals = {m: out.groupby("track", observed=True)["agreed"].sum() for m, out in outcomes.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from sim.runs.experiment import build_experiment, run_replicates
 from tests.conftest import compose_run_config, single_issue_config
@@ -17,6 +18,7 @@ def likelihood(out: pd.DataFrame, track: str) -> float:
     return float(out[out["track"] == track]["agreed"].mean())
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_harder_canadian_ratification_threshold_ties_hands_schelling():
     soft = outcomes("scenario.leaders.carney.ratification_threshold_premium=0.0")
     hard = outcomes("scenario.leaders.carney.ratification_threshold_premium=0.2")

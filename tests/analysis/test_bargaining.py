@@ -257,6 +257,7 @@ def test_pareto_mask_matches_brute_force_on_arbitrary_floats(u: np.ndarray) -> N
     np.testing.assert_array_equal(pareto_mask(u), brute_pareto(u))
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 @PROPERTY_SETTINGS
 @given(sp=spaces(), w=WEIGHTS)
 @example(sp=space([[1, 2, 3, 6], [6, 3, 2, 1]], [0, 0]), w=Fraction(1, 2))  # equal products
@@ -301,6 +302,7 @@ def test_max_welfare_matches_exhaustive_argmax(sp: tuple[np.ndarray, np.ndarray]
         lambda m: arrays(np.float64, (m, 2), elements=st.floats(-1.0, 2.0))
     ),
 )
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_distance_to_frontier_matches_brute_force(
     sp: tuple[np.ndarray, np.ndarray], points: np.ndarray
 ) -> None:
@@ -377,6 +379,7 @@ def assert_frontier_is_exact(u: np.ndarray) -> np.ndarray:
     return mask
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_scaling_smoke_one_million_outcomes() -> None:
     rng = np.random.default_rng(20251010)
     n = 1_000_000

@@ -51,6 +51,7 @@ def final_options(outcomes: pd.DataFrame, issues: dict[str, Any]) -> pd.DataFram
     return final
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_the_header_and_the_tracks(run) -> None:
     summary, outcomes, config = run
     sc = config["scenario"]

@@ -41,6 +41,7 @@ def unlinked() -> sim.SimulationResult:
     return sim.simulate(overrides=["scenario.linkage=false"], n_replicates=N, seed=7)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_likelihoods_have_the_columns_and_intervals_contain_the_estimate(
     base: sim.SimulationResult,
 ) -> None:
@@ -60,6 +61,7 @@ def test_likelihoods_have_the_columns_and_intervals_contain_the_estimate(
     assert "seed=7" in repr(base)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_same_seed_gives_identical_outcomes_whatever_the_batch_size(
     base: sim.SimulationResult,
 ) -> None:
@@ -70,6 +72,7 @@ def test_same_seed_gives_identical_outcomes_whatever_the_batch_size(
     assert not other.outcomes["agreed"].equals(base.outcomes["agreed"])
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_overrides_take_effect(base: sim.SimulationResult, unlinked: sim.SimulationResult) -> None:
     assert "keystone_xl" in base.summary["tracks"]["steel_aluminum"]
     assert "keystone_xl" not in unlinked.summary["tracks"]["steel_aluminum"]
@@ -83,6 +86,7 @@ def test_overrides_take_effect(base: sim.SimulationResult, unlinked: sim.Simulat
     )
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_keywords_win_over_the_same_key_in_overrides_and_a_mapping_works() -> None:
     r = sim.simulate(overrides={"seed": 1, "scenario.linkage": False}, seed=3, n_replicates=20)
     assert r.config.seed == 3 and r.config.scenario.linkage is False
@@ -117,6 +121,7 @@ def test_bad_overrides_raise_a_one_line_config_error_naming_the_key(
     assert isinstance(info.value, ValueError)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_bad_sweep_value_fails_before_any_point_is_simulated(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -141,6 +146,7 @@ def test_malformed_sweep_grids_are_rejected() -> None:
         sim.sweep({"seed": [1, 2]}, seed=3)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_sweep_has_one_row_per_point_and_track_matching_a_direct_simulate(
     base: sim.SimulationResult, unlinked: sim.SimulationResult
 ) -> None:
@@ -190,6 +196,7 @@ def test_unwritable_values_are_type_errors() -> None:
         format_value(object())
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_save_writes_a_run_directory_that_replays_and_aggregates(
     base: sim.SimulationResult, tmp_path: Path
 ) -> None:
@@ -212,6 +219,7 @@ def test_save_writes_a_run_directory_that_replays_and_aggregates(
     assert record.status == COMPLETE and record.params["seed"] == 7
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_the_quickstart_notebook_runs_without_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

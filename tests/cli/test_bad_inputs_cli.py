@@ -36,6 +36,7 @@ def assert_one_line(captured: pytest.CaptureResult[str]) -> str:
         (["+scenario.foo=1"], "scenario.foo"),
     ],
 )
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_run_command_mistakes_are_one_line(
     args: list[str], named: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -46,6 +47,7 @@ def test_run_command_mistakes_are_one_line(
     assert not (tmp_path / "out" / OUTCOMES_FILE).exists()  # nothing half-written
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_run_dir_that_is_a_file_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -88,6 +90,7 @@ def _list_yaml(path: Path) -> None:
         (CONFIG_FILE, _list_yaml, "config.yaml"),
     ],
 )
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_replay_of_a_damaged_run_is_one_line(
     broken_run: Path, file: str, damage, named: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -104,6 +107,7 @@ def test_replay_of_a_damaged_run_is_one_line(
         (["--replicate", "100000"], "not in this run"),
     ],
 )
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_replay_of_a_replicate_that_does_not_exist(
     run_dir: Path, extra: list[str], named: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -148,6 +152,7 @@ def _inputs(tmp_path: Path, run_dir: Path) -> dict[str, Path]:
     }
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 @pytest.mark.parametrize("name", SCRIPTS)
 def test_scripts_answer_bad_input_in_one_line(
     name: str, run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -25,6 +25,7 @@ def ok(proc: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[st
     return proc
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_run_writes_its_directory(tmp_path: Path) -> None:
     run = tmp_path / "run"
     proc = ok(sim_subprocess("n_replicates=40", "batch_size=16", "seed=7", f"hydra.run.dir={run}"))
@@ -73,6 +74,7 @@ def test_a_joblib_sweep_runs_its_jobs_in_parallel_and_aggregates_them(tmp_path: 
         ),
     ],
 )
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_config_mistake_exits_2_with_one_line(override: str, key: str, tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     proc = sim_subprocess("n_replicates=10", f"hydra.run.dir={run_dir}", override)

@@ -59,6 +59,7 @@ def test_a_full_disk_while_streaming_outcomes(
     assert_nothing_half_written(run)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_full_disk_while_saving_a_figure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -75,6 +76,7 @@ def test_a_full_disk_while_saving_a_figure(
     assert_nothing_half_written(run)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_run_folder_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "taken"
     target.write_text("a file the user keeps")
@@ -84,6 +86,7 @@ def test_a_run_folder_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert target.read_text() == "a file the user keeps"
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_run_folder_that_vanishes_mid_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -145,6 +148,7 @@ def test_one_jobs_full_disk_leaves_the_rest_of_the_sweep_unharmed(
         assert (folder / job / "stamp.json").is_file()
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_the_aggregates_temporary_file_on_a_full_disk(
     strategy_sweep: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

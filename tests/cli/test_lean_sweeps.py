@@ -46,6 +46,7 @@ def test_the_long_aggregate_has_one_row_per_job_and_track(strategy_sweep: Path) 
     assert len(long.columns) < len(wide.columns) / 3  # the point: a narrow table
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_figures_switch_turns_per_job_figures_back_on(tmp_path: Path, capsys) -> None:
     sweep = tmp_path / "sweep"
     assert run_cli("-m", *QUICK, "seed=1,2", "figures=true", f"hydra.sweep.dir={sweep}") == 0
@@ -67,6 +68,7 @@ def test_figures_switch_turns_per_job_figures_back_on(tmp_path: Path, capsys) ->
     ],
     ids=["out-of-range", "bad-type", "bad-key"],
 )
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_bad_sweep_point_stops_before_any_job_and_leaves_no_folder(
     tmp_path: Path, capsys, override: str, expected: str
 ) -> None:
@@ -102,6 +104,7 @@ def test_a_swept_key_of_a_preset_given_again_is_one_key_not_a_product() -> None:
     assert jobs is not None and len(jobs) == 3  # not 6 presets x 3 command-line values
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_local_submitit_runs_at_most_one_job_per_core() -> None:
     cfg = _hydra_config("hydra/launcher=local_submitit")
     assert cfg.hydra.sweeper.max_batch_size == job_cap()

@@ -31,6 +31,7 @@ from tests.conftest import run_cli
     ],
     ids=["unknown-preset", "bad-sweep-syntax", "unknown-swept-key", "unknown-key"],
 )
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_sweep_config_mistakes_exit_2_with_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], arg: str, message: str
 ) -> None:
@@ -52,6 +53,7 @@ def test_a_failed_aggregation_is_recorded_for_the_exit_status(tmp_path: Path) ->
     assert callbacks.sweep_error() is None
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_replay_exit_statuses(
     run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -77,6 +79,7 @@ def test_replay_exit_statuses(
     assert "--replicate -1" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_python_m_sim_replay_dispatches_to_the_replay_command(
     run_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:

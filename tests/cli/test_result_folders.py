@@ -55,6 +55,7 @@ def n_replicates(run: Path) -> int:
 # --- single runs --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_run_is_refused_while_another_writes_into_its_folder(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -105,6 +106,7 @@ def test_two_runs_started_at_once_into_one_folder_never_mix(
     assert verify_stamp(run).ok and n_replicates(run) == 3000  # the first run's, whole
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_second_run_into_a_complete_folder_is_refused_unless_overwrite(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -124,6 +126,7 @@ def test_a_second_run_into_a_complete_folder_is_refused_unless_overwrite(
     assert verify_stamp(run).ok and n_replicates(run) == 30
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_the_python_api_refuses_to_save_over_a_complete_run(tmp_path: Path) -> None:
     first, second = sim.simulate(n_replicates=20), sim.simulate(n_replicates=30)
     out = first.save(tmp_path / "run")
@@ -155,6 +158,7 @@ STRATEGY_SWEEP = (
 )
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_sweep_folder_belongs_to_one_sweep(
     strategy_sweep: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -177,6 +181,7 @@ def test_a_sweep_folder_belongs_to_one_sweep(
     assert sorted(table["seed"]) == [5, 6] and (table["status"] == "complete").all()
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_stale_jobs_of_another_sweep_never_enter_the_aggregate(
     strategy_sweep: Path, tmp_path: Path
 ) -> None:
@@ -200,6 +205,7 @@ def test_stale_jobs_of_another_sweep_never_enter_the_aggregate(
 # --- a full disk half-way through a sweep -------------------------------------------------------
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_full_disk_during_a_sweep_ends_in_one_line_and_an_aggregate(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -286,6 +292,7 @@ def overrides_as_mapping(job: Path) -> str:
         overrides_as_mapping,
     ],
 )
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_one_unreadable_job_is_listed_as_failed_and_the_rest_aggregate(
     damage: Any, strategy_sweep: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

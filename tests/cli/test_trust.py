@@ -150,6 +150,7 @@ def user_scenario(tmp_path: Path, name: str, extra: dict[str, Any]) -> Path:
     return user
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_an_honest_user_scenario_file_runs(tmp_path: Path) -> None:
     user = user_scenario(tmp_path, "no_linkage", {"linkage": False})
     run = tmp_path / "run"
@@ -252,6 +253,7 @@ def test_flags_that_replace_the_config_or_unpickle_are_refused(
     assert err.startswith(f"config error: {names}") and "\n" not in err
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_sweep_over_user_files_is_refused_before_any_job_runs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

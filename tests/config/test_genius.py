@@ -117,6 +117,7 @@ def test_a_negotiator_discount_that_contradicts_the_profile_is_an_error(files):
         compose_run_config(gx.overrides(files, "negotiator.party_1.discount=0.9"))
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_the_discount_reaches_the_outcome_table(files, tmp_path):
     out = tmp_path / "run"
     assert run_cli(*gx.overrides(files, "n_replicates=40", f"hydra.run.dir={out}")) == 0
@@ -132,6 +133,7 @@ def test_the_discount_reaches_the_outcome_table(files, tmp_path):
 # --- the command line, replay and the Python API -------------------------------------------------
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_the_command_line_runs_and_replays(files, tmp_path, capsys):
     from sim.cli.replay import main as replay
 
@@ -142,6 +144,7 @@ def test_the_command_line_runs_and_replays(files, tmp_path, capsys):
     assert "replay OK" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_the_issue_spelling_python_dash_m_sim_run_works(files, tmp_path, monkeypatch):
     out = tmp_path / "run"
     args = [*gx.overrides(files, "n_replicates=10"), f"hydra.run.dir={out}"]
@@ -154,6 +157,7 @@ def test_the_issue_spelling_python_dash_m_sim_run_works(files, tmp_path, monkeyp
     assert pd.read_parquet(out / OUTCOMES_FILE)["replicate"].nunique() == 10
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_saved_api_run_replays_and_notices_a_changed_file(files, tmp_path):
     result = sim.simulate(gx.overrides(files), n_replicates=30)
     saved = result.save(tmp_path / "saved")
@@ -175,6 +179,7 @@ def _cli_error(capsys, *args: str) -> str:
     return err
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_bad_files_stop_the_command_line_with_one_line(capsys, files, tmp_path):
     bad = gx.write(
         tmp_path,

@@ -62,6 +62,7 @@ def _apply(cfg: DictConfig, overrides: list[str], keys: DictConfig) -> DictConfi
     return point
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 @pytest.mark.parametrize("preset", PRESETS)
 def test_every_point_of_every_preset_composes_and_validates(hydra_conf: None, preset: str) -> None:
     cfg = compose("config", overrides=[f"+experiment={preset}"], return_hydra_config=True)

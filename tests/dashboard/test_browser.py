@@ -90,6 +90,7 @@ def _changed(read, before, timeout: float = 20.0):
     raise AssertionError("nothing changed")
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_the_dashboard_in_a_real_browser(results: Path, tmp_path: Path):
     from playwright.sync_api import expect
 

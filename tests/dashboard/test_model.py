@@ -86,6 +86,7 @@ def test_each_step_plays_one_week_and_adds_offers_and_a_collector_row():
         ({"run_dir": "/no/such/run"}, "run_dir"),
     ],
 )
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_bad_arguments_are_one_line_config_errors(kwargs, key):
     with pytest.raises(ConfigError) as info:
         LiveNegotiation(**kwargs)

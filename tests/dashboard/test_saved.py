@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sim.dashboard.saved import (
     figures,
     find_saved,
@@ -20,6 +22,7 @@ def test_a_run_directory_is_found_as_one_run(run_dir):
     assert entries[0].label(run_dir.parent) == "run: run"
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_sweep_is_one_entry_and_its_jobs_are_read_through_it(strategy_sweep):
     entries = find_saved(strategy_sweep.parent)
     assert [(e.path, e.kind) for e in entries] == [(strategy_sweep, "sweep")]

@@ -83,6 +83,7 @@ def test_a_bad_change_is_one_line_naming_the_key(base, changes, key):
     assert key in str(info.value) and "\n" not in str(info.value)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_the_ensemble_is_the_run_the_command_line_makes(base):
     ensemble = run_ensemble(base, 300)
     run = sim.simulate(["seed=5"], n_replicates=300)

@@ -25,6 +25,7 @@ def _metals_run(overrides: tuple[str, ...]) -> pd.DataFrame:
     return outcomes[outcomes.track == "steel_aluminum"].reset_index(drop=True)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_tied_hands_raise_canadas_expected_utility_when_offers_anticipate() -> None:
     """Carney's premium 0 -> 0.3 (paired seeds): Canada gains in expectation, the U.S. loses."""
     loose, tied = _metals([f"{PREMIUM}=0"]), _metals([f"{PREMIUM}=0.3"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from sim.runs.experiment import build_experiment, run_replicates
 from tests.conftest import compose_run_config
@@ -15,6 +16,7 @@ def outcomes(*overrides: str, n: int = 1000) -> pd.DataFrame:
     return run_replicates(build_experiment(cfg), n, n)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_without_a_private_sponsor_the_pipeline_is_never_agreed():
     out = outcomes(
         "scenario.conditions.private_sponsor.initial_probability=0.0",
@@ -31,6 +33,7 @@ def test_conditions_that_hold_make_the_conditional_option_reachable():
     assert (out["condition_week_carbon_capture"] == 0).all()
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_conditional_options_are_agreed_only_once_their_conditions_hold():
     out = outcomes(*(f"scenario.conditions.{c}.weekly_hazard=0.05" for c in CONDITIONS), n=3000)
     energy = out[(out["track"] == "energy") & out["agreed"]]

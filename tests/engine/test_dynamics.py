@@ -37,6 +37,7 @@ def _above_zero(diff: dict) -> bool:
 FIRM = ["scenario.review.annual_reviews=0"]
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_costly_delay_brings_deals_forward():
     """Rubinstein (1982) fixed bargaining costs: the side that pays for delay settles sooner."""
     free, deadline = _run([*FIRM, "protocol.delay_cost_scale=0"])
@@ -48,6 +49,7 @@ def test_costly_delay_brings_deals_forward():
         assert _below_zero(diff), (track, diff)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_higher_delay_cost_brings_deals_further_forward():
     low, deadline = _run([*FIRM, "protocol.delay_cost_scale=0.5"])
     high, _ = _run([*FIRM, "protocol.delay_cost_scale=2"])
@@ -88,6 +90,7 @@ def _in_final_tenth(outcomes: pd.DataFrame) -> np.ndarray:
     return ((week >= 0.9 * end) & (week <= end)).astype(float)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_stochastic_deadline_thins_the_deals_of_the_final_tenth():
     """Yildiz (2004): with an uncertain deadline the bunching of deals at the deadline fades.
 
@@ -101,6 +104,7 @@ def test_a_stochastic_deadline_thins_the_deals_of_the_final_tenth():
     assert _below_zero(diff), diff
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_removing_the_directives_of_7_october_changes_the_outcomes():
     """SCENARIO.md timeline: leaders told their teams to conclude quickly on metals and energy."""
     with_directives, deadline = _run([])
@@ -116,6 +120,7 @@ def test_removing_the_directives_of_7_october_changes_the_outcomes():
     assert _above_zero(later), later
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_long_termination_lowers_the_deal_likelihood():
     """Talks that stay off cannot close: a termination that rarely resumes costs deals."""
     base, deadline = _run([])
@@ -130,6 +135,7 @@ def test_a_long_termination_lowers_the_deal_likelihood():
         assert _below_zero(diff), (track, diff)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_provocations_bring_terminations():
     """A Level II provocation raises the leader's termination hazard the week after."""
     calm, _ = _run(["scenario.stakeholders.on_government.provocation_hazard_per_week=0"])
@@ -141,6 +147,7 @@ def test_provocations_bring_terminations():
     assert _above_zero(diff), diff
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 @pytest.mark.parametrize("audience_cost, direction", [(0.0, "up"), (0.15, "down")])
 def test_coercion_backfires_only_with_audience_costs(audience_cost, direction):
     """Escalation worsens Canada's status quo (more deals) unless conceding under coercion is

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from scipy import stats
 
 from sim.runs.experiment import build_experiment, run_replicates
@@ -18,6 +19,7 @@ def _run(cfg, n: int) -> pd.DataFrame:
     return run_replicates(experiment_for(cfg), n_replicates=n, batch_size=n)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_agreements_respect_reservation_values_and_outcome_space(cfg):
     exp = experiment_for(cfg)
     out = run_replicates(exp, cfg.n_replicates, cfg.batch_size)
@@ -40,6 +42,7 @@ def test_suspension_stops_all_offers():
     assert (out["weeks_suspended"] == 30).all()
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_linking_keystone_raises_the_steel_aluminum_deal_likelihood():
     """Issue linkage (Keystone XL into steel & aluminum): more room to trade, more deals."""
     n = 1500

@@ -24,6 +24,7 @@ def _dairy_conceded(overrides: list[str]) -> tuple[float, float]:
     return float(granted), float(autos.agreed.mean())
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 @pytest.mark.parametrize("policy", ["expected_utility", "pareto"])
 def test_with_the_c202_veto_no_dairy_concession_is_ever_ratified(policy: str) -> None:
     both = [
@@ -36,6 +37,7 @@ def test_with_the_c202_veto_no_dairy_concession_is_ever_ratified(policy: str) ->
     assert unvetoed > 0.0  # the veto, not the preferences alone, keeps dairy out
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_anticipating_negotiators_close_more_autos_deals_under_the_veto() -> None:
     """Offers that anticipate the veto avoid deals Carney cannot ratify (Putnam's win-set)."""
     naive = [f"negotiator.{p}.offer_policy=pareto" for p in ("canada", "united_states")]

@@ -217,6 +217,7 @@ NO_ZOPA_NEGOTIATORS = [
 ]
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 @pytest.mark.parametrize("extra", NO_ZOPA_NEGOTIATORS)
 def test_no_zone_of_agreement_means_no_deal_whatever_the_strategies(extra):
     # Canada accepts tariffs up to 0.4, the U.S. needs at least 0.6: RV_b > RV_a (B3)

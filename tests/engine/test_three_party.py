@@ -42,6 +42,7 @@ def with_mexico() -> pd.DataFrame:
     return _outcomes(MEXICO)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_mexico_track_runs_and_leaves_the_canada_us_tracks_exactly_unchanged(with_mexico):
     without = _outcomes(SMALL)
     assert set(with_mexico["track"].astype(str)) == {*CANADA_TRACKS, "mx_us_autos"}
@@ -70,6 +71,7 @@ def test_only_the_mexican_and_us_leaders_ratify_the_mexico_track():
     assert all(ratifiers[t] == ["carney", "trump"] for t in CANADA_TRACKS)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_carneys_tied_hands_do_not_reach_the_mexico_track_but_sheinbaums_do(with_mexico):
     carney = _outcomes([*MEXICO, "scenario.leaders.carney.ratification_threshold_premium=0.3"])
     sheinbaum = _outcomes(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.experiments import script
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_face_validity_prints_every_variant_and_track(capsys) -> None:
     module = script("face_validity")
     assert module.main(["--replicates", "60"]) == 0

@@ -13,6 +13,7 @@ from tests.experiments import script
 X = "negotiator.canada.strategy"
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_figure_scripts_draw_the_sweep(strategy_sweep: Path, tmp_path: Path) -> None:
     fig_vs = script("fig_likelihood_vs_param")
     assert fig_vs.main([str(strategy_sweep), "--param", X, "--out", str(tmp_path)]) == 0

@@ -8,12 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from tests import genius_xml as gx
 from tests.conftest import SWEPT_STRATEGIES, run_cli
 from tests.experiments import script
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_payoff_table_has_every_pairing_with_intervals(strategy_sweep: Path, tmp_path: Path):
     tournament = script("tournament")
     assert tournament.main([str(strategy_sweep), "--out", str(tmp_path)]) == 0
@@ -29,6 +31,7 @@ def test_payoff_table_has_every_pairing_with_intervals(strategy_sweep: Path, tmp
         assert (tmp_path / name).stat().st_size > 0
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_conceding_hands_the_other_side_a_larger_payoff(strategy_sweep: Path):
     tournament = script("tournament")
     table = tournament.aggregate(tournament.load_runs(strategy_sweep)).set_index(
@@ -44,6 +47,7 @@ def test_conceding_hands_the_other_side_a_larger_payoff(strategy_sweep: Path):
     assert soft["utility_united_states"] < hard["utility_united_states"]
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_the_tournament_runs_on_an_imported_domain(tmp_path: Path):
     files = gx.fruit_files(tmp_path)
     sweep = tmp_path / "sweep"
@@ -63,6 +67,7 @@ def test_the_tournament_runs_on_an_imported_domain(tmp_path: Path):
     assert table.loc["conceder", "utility_party_2"] > table.loc["boulware", "utility_party_2"]
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_the_tournament_figure_and_table_carry_intervals_and_a_ranking(
     strategy_sweep: Path, tmp_path: Path, monkeypatch
 ) -> None:

@@ -21,6 +21,7 @@ def base_cfg() -> RunConfig:
     return compose_run_config(["progress=false"])
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_adaptive_run_equals_a_fixed_run_of_the_same_size(base_cfg: RunConfig) -> None:
     cfg = dataclasses.replace(
         base_cfg, n_replicates=100, batch_size=64, precision=0.05, max_replicates=3000

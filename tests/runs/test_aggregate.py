@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from omegaconf import OmegaConf
 
 from sim.runs.aggregate import aggregate_sweep
@@ -32,6 +33,7 @@ def assert_sane_intervals(table: pd.DataFrame) -> None:
         assert ((hi - lo) > 0).all(), t  # a Wilson interval never pins a likelihood exactly
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_the_sweep_writes_four_complete_jobs_and_an_aggregate(strategy_sweep: Path) -> None:
     job_dirs = sorted(p for p in strategy_sweep.iterdir() if (p / ".hydra").is_dir())
     assert [p.name for p in job_dirs] == ["0", "1", "2", "3"]
@@ -62,6 +64,7 @@ def test_the_sweep_writes_four_complete_jobs_and_an_aggregate(strategy_sweep: Pa
     assert len(csv) == 4 and list(csv.columns) == list(table.columns)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_aggregate_reads_parameters_from_configs_not_folder_names(
     strategy_sweep: Path, tmp_path: Path
 ) -> None:
@@ -77,6 +80,7 @@ def test_aggregate_reads_parameters_from_configs_not_folder_names(
     assert (merged["deal_likelihood/autos"] == merged["deal_likelihood/autos_orig"]).all()
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_aggregate_lists_jobs_that_never_started(strategy_sweep: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(strategy_sweep, copy)

@@ -1,6 +1,7 @@
 """Reproducibility (:mod:`sim.runs.experiment`): a replicate is independent of batch and worker."""
 
 import pandas as pd
+import pytest
 
 from sim.runs.experiment import run_one_replicate, run_replicates
 from tests.conftest import experiment_for
@@ -8,6 +9,7 @@ from tests.conftest import experiment_for
 N = 90
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_same_seed_same_table_across_batch_sizes_and_workers(cfg):
     exp = experiment_for(cfg)
     a = run_replicates(exp, N, batch_size=N, n_workers=1)
@@ -19,6 +21,7 @@ def test_same_seed_same_table_across_batch_sizes_and_workers(cfg):
     pd.testing.assert_frame_equal(a, d)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_replicate_alone_reproduces_its_row_in_a_large_run(cfg):
     exp = experiment_for(cfg)
     full = run_replicates(exp, 300, batch_size=128)

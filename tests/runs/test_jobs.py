@@ -29,6 +29,7 @@ def base() -> RunConfig:
     return compose_run_config()
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_config_hash_ignores_speed_settings_only(base: RunConfig) -> None:
     assert len(config_hash(base)) == 16
     assert config_hash(base) == config_hash(dataclasses.replace(base, n_workers=8, progress=False))
@@ -87,6 +88,7 @@ def summary(job_dir: Path) -> dict:
     return json.loads((job_dir / "summary.json").read_text())
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_failing_job_is_recorded_and_a_rerun_resumes_the_rest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

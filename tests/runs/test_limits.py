@@ -35,6 +35,7 @@ def test_forced_workers_above_the_cores_are_refused(two_cores, cfg) -> None:
     assert "\n" not in str(err.value)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_32_workers_on_2_cores_start_2_processes(
     two_cores, cfg, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

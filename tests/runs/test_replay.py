@@ -11,6 +11,7 @@ import pytest
 from sim.runs.replay import ReplayError, replay, write_replay
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 @pytest.mark.parametrize("replicate", [123, 290])  # mid first batch of 128; in the last batch
 def test_replay_reproduces_the_stored_outcome(run_dir: Path, tmp_path: Path, replicate: int):
     result = replay(run_dir, replicate)

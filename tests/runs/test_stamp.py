@@ -61,6 +61,7 @@ def other_run(tmp_path: Path) -> Path:
     return out
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_files_of_another_run_are_detected(run: Path, tmp_path: Path) -> None:
     digest = digest_of(run)
     other = other_run(tmp_path)
@@ -104,6 +105,7 @@ def rewrite_config(run: Path, **changes: object) -> RunConfig:
     return cfg
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_hydra_rewriting_the_config_with_execution_settings_only_keeps_the_run(run: Path) -> None:
     digest = digest_of(run)
     rewrite_config(run, progress=True, n_workers=3, overwrite=True)  # a resume's Hydra does this
@@ -114,6 +116,7 @@ def test_hydra_rewriting_the_config_with_execution_settings_only_keeps_the_run(r
     assert verify_stamp(run, digest).ok
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_rewritten_config_with_another_seed_is_not_the_run(run: Path) -> None:
     digest = digest_of(run)
     rewrite_config(run, seed=12345)

@@ -47,6 +47,7 @@ def _stream(path: Path, cfg, row_group_rows: int = 100) -> tuple[dict, pd.DataFr
     return {**summary_header(cfg, streamed), **streamed.totals.summary()}, pd.read_parquet(path)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_streamed_table_reads_back_as_the_in_memory_table(small_cfg, tmp_path: Path) -> None:
     in_memory = run_replicates(build_experiment(small_cfg), N, small_cfg.batch_size)
     _, streamed = _stream(tmp_path / "outcomes.parquet", small_cfg)
@@ -54,6 +55,7 @@ def test_streamed_table_reads_back_as_the_in_memory_table(small_cfg, tmp_path: P
     pd.testing.assert_frame_equal(streamed, in_memory)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_results_do_not_depend_on_batches_or_workers(small_cfg, tmp_path: Path) -> None:
     runs = {}
     for batch, workers in ((N, 1), (37, 1), (60, 2)):
@@ -66,6 +68,7 @@ def test_results_do_not_depend_on_batches_or_workers(small_cfg, tmp_path: Path) 
         pd.testing.assert_frame_equal(other_table, table)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_streamed_summary_equals_the_in_memory_summary(small_cfg, tmp_path: Path) -> None:
     streamed, table = _stream(tmp_path / "outcomes.parquet", small_cfg)
     in_memory = simulate_run(small_cfg)
@@ -74,6 +77,7 @@ def test_streamed_summary_equals_the_in_memory_summary(small_cfg, tmp_path: Path
     assert _text({k: streamed[k] for k in recomputed}) == _text(recomputed)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_adaptive_rounds_stream_into_one_file(tmp_path: Path) -> None:
     cfg = compose_run_config(
         ["n_replicates=100", "batch_size=100", "precision=0.04", "max_replicates=400"]

@@ -94,6 +94,7 @@ def test_a_design_resumes_from_its_stored_points(tmp_path):
         run_points(counting, values + 1, store=PointStore(tmp_path))
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_parameter_that_cannot_affect_a_track_gets_zero_mu_star(base_cfg):
     # a pipeline sponsor matters only to the energy track's pipeline option; without the
     # coordinator's momentum nothing links the energy track to steel & aluminum

@@ -53,6 +53,7 @@ def test_explore_writes_a_self_contained_run_dir_and_resumes(tmp_path):
     pd.testing.assert_frame_equal(again.results, first.results)
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_a_tougher_us_metals_mandate_lowers_the_metals_deal_likelihood_at_every_point(tmp_path):
     # common random numbers: the points differ only in the parameter
     r = sim.explore(
@@ -71,6 +72,7 @@ def test_predictive_intervals_separate_parameter_spread_from_monte_carlo_noise()
     assert row["mc_share"] < 0.01
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_calibrate_fits_on_the_record_and_scores_out_of_sample(tmp_path):
     r = sim.calibrate(
         "pre_start",
@@ -118,6 +120,7 @@ def command_line_cases():
     ]
 
 
+@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 def test_the_command_lines_print_one_config_error_line(tmp_path, capsys):
     check_command_lines(command_line_cases()[:2], tmp_path, capsys)
 
