@@ -214,7 +214,6 @@ class Negotiator(mesa.Agent):
             shifts=shifts,
             group=group,
             cache=world.deal_tables,
-            stacks=world.deal_stacks,
         )
 
     def _surplus_burnt(

@@ -33,11 +33,6 @@ class World(Protocol):
     tracer: TraceRecorder | None
     #: Expected-utility offer tables built this batch (:mod:`sim.agents.strategies.anticipation`).
     deal_tables: dict[tuple[object, ...], tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]]
-    #: The same tables stacked over a round's groups, by set of threshold shifts.
-    deal_stacks: dict[
-        tuple[object, ...],
-        tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.int64]],
-    ]
     #: This step's anticipated Level II per round: (step, track, id(rows)) -> (rows, odds).
     threshold_groups: dict[tuple[int, int, int], tuple[npt.NDArray[np.int64], DealOdds]]
 

@@ -122,7 +122,6 @@ class NegotiationModel(mesa.Model):
         self.review = ReviewCalendar(compiled.scenario)
         #: Expected-utility offer tables, built once per batch as negotiators ask for them.
         self.deal_tables: dict[tuple[object, ...], tuple[FloatArray, IntArray]] = {}
-        self.deal_stacks: dict[tuple[object, ...], tuple[FloatArray, FloatArray, IntArray]] = {}
         #: This step's anticipated Level II per round, shared by the round's two negotiators.
         self.threshold_groups: dict[tuple[int, int, int], tuple[IntArray, DealOdds]] = {}
         self._create_agents(strategies)

@@ -63,21 +63,18 @@ def expected_utility_table(
     return table
 
 
-def stacked_tables(view: TrackView, odds: DealOdds) -> tuple[FloatArray, FloatArray, IntArray]:
-    """Every group's table in one: ``(e_max per group, shifted, best)``, cached for the batch.
+def offers_at(
+    ascending: FloatArray, best: IntArray, target: FloatArray, u_max: float
+) -> tuple[IntArray, IntArray]:
+    """Offers for the replicates of one threshold shift: ``(offer, expected-utility maximiser)``.
 
-    One search serves every group: group g's values are ``e + 2 g`` (e in [0, 1]), so the
-    concatenation is sorted and each target lands inside its own group's block.
+    The curve's share of my best utility is applied to my best expected utility. Every replicate
+    goes through this same arithmetic whatever else shares its batch, which keeps a replicate's
+    offers independent of its batch (a combined search over groups rounded differently).
     """
-    key = ("stacked", id(view.track), view.me, view.opponent, odds.shifts.tobytes())
-    cached = odds.stacks.get(key)
-    if cached is None:
-        tables = [expected_utility_table(view, odds, shift) for shift in odds.shifts]
-        e_max = np.array([e[-1] for e, _ in tables])
-        shifted = np.concatenate([e + 2.0 * g for g, (e, _) in enumerate(tables)])
-        every = np.concatenate([b for _, b in tables])
-        cached = odds.stacks[key] = (e_max, shifted, every)
-    return cached
+    aim = target * (float(ascending[-1]) / u_max)
+    m = np.maximum(ascending.size - np.searchsorted(ascending, aim - UTILITY_EPS), 1)
+    return best[m - 1], np.full(target.shape, best[0])
 
 
 @dataclass(frozen=True)
@@ -95,18 +92,15 @@ class ExpectedUtilityOffer:
         u_max = max(float(view.track.sorted_desc[view.me, 0]), UTILITY_EPS)
         if len(odds.shifts) == 1:  # the usual case: one threshold for every replicate
             ascending, best = expected_utility_table(view, odds, odds.shifts[0])
-            size = ascending.size
-            # the curve's share of my best utility, applied to my best expected utility
-            aim = target * (float(ascending[-1]) / u_max)
-            m = np.maximum(size - np.searchsorted(ascending, aim - UTILITY_EPS), 1)
-            offers, top = best[m - 1], best[0]
-        else:
-            e_max, shifted, every = stacked_tables(view, odds)
-            size = every.size // e_max.size
-            aim = target * e_max[odds.group] / u_max
-            offset = odds.group * size
-            below = np.searchsorted(shifted, aim + 2.0 * odds.group - UTILITY_EPS) - offset
-            offers, top = every[offset + np.maximum(size - below, 1) - 1], every[offset]
+            offers, top = offers_at(ascending, best, target, u_max)
+        else:  # a loop over the handful of distinct shifts, not over replicates
+            target = np.broadcast_to(target, odds.group.shape)
+            offers = np.empty(target.shape, dtype=np.int64)
+            top = np.empty(target.shape, dtype=np.int64)
+            for g, shift in enumerate(odds.shifts):
+                rows = odds.group == g
+                ascending, best = expected_utility_table(view, odds, shift)
+                offers[rows], top[rows] = offers_at(ascending, best, target[rows], u_max)
         # never below my reservation value: then the expected-utility maximiser instead
         acceptable = view.my_utilities[offers] >= view.reservation - UTILITY_EPS
         return np.where(acceptable, offers, top)

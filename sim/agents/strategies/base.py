@@ -33,7 +33,6 @@ class DealOdds:
         shifts: ``(G, L)`` the distinct threshold shifts this week (a handful).
         group: ``(R,)`` each replicate's row of ``shifts``.
         cache: Expected-utility tables already built (owned by the model: one batch).
-        stacks: Every group's tables stacked for one search, by set of shifts (one batch).
     """
 
     margins: FloatArray
@@ -41,9 +40,6 @@ class DealOdds:
     shifts: FloatArray
     group: IntArray
     cache: dict[tuple[object, ...], tuple[FloatArray, IntArray]] = field(
-        default_factory=dict, compare=False
-    )
-    stacks: dict[tuple[object, ...], tuple[FloatArray, FloatArray, IntArray]] = field(
         default_factory=dict, compare=False
     )
 

@@ -7,8 +7,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from sim.agents.strategies.anticipation import ExpectedUtilityOffer
-from sim.agents.strategies.base import DealOdds
+from sim.agents.strategies.anticipation import ExpectedUtilityOffer, expected_utility_table
+from sim.agents.strategies.base import UTILITY_EPS, DealOdds
 from sim.agents.strategies.offers import pareto_offer
 from sim.domain.politics import ratification_probability
 from tests.agents.strategies.helpers import make_view, pie_track
@@ -74,3 +74,38 @@ def test_a_lower_target_concedes_from_the_expected_utility_maximiser(target: flo
     expected = (1.0 - shares[1]) * ratification_probability(np.array([shares[1]]) - theta, 20.0)
     best = (1.0 - shares[0]) * ratification_probability(np.array([shares[0]]) - theta, 20.0)
     assert expected[0] >= target * best[0] - 1e-12
+
+
+def test_a_replicates_offer_does_not_depend_on_who_shares_its_batch() -> None:
+    """Replicates of several threshold groups, offered together, get what each gets alone."""
+    track = pie_track(10_001)
+    rng = np.random.default_rng(7)
+    n = 400
+    theta = rng.choice([0.3, 0.45, 0.5, 0.62, 0.7], size=n)
+    groups, group = np.unique(theta, return_inverse=True)
+    # targets on the edges of the tables' steps, where rounding decides the offer
+    tables = [
+        expected_utility_table(make_view(track, me=US), _canada_level_two(track, groups), s)
+        for s in _canada_level_two(track, groups).shifts
+    ]
+    step = rng.integers(0, track.n_outcomes, size=n)
+    target = np.array(
+        [
+            (tables[g][0][k] + UTILITY_EPS) / tables[g][0][-1]
+            for g, k in zip(group, step, strict=True)
+        ]
+    )
+    batch_odds = dataclasses.replace(_canada_level_two(track, groups), group=group.astype(np.int64))
+    batch = POLICY(
+        dataclasses.replace(make_view(track, me=US, n_reps=n), deal_odds=batch_odds), target
+    )
+    alone = [
+        POLICY(
+            dataclasses.replace(
+                make_view(track, me=US), deal_odds=_canada_level_two(track, theta[i : i + 1])
+            ),
+            target[i : i + 1],
+        )[0]
+        for i in range(n)
+    ]
+    np.testing.assert_array_equal(batch, alone)
