@@ -60,7 +60,7 @@ $(BROWSER_STAMP):
 	else echo "note: no /usr/bin/chromium and not root: the browser tests will skip"; fi
 	@mkdir -p $(VENV) && touch $@
 
-test-slow: $(STAMP)
+test-slow: $(STAMP) $(FRONTEND_STAMP) $(BROWSER_STAMP)
 	$(PY) -m pytest -m slow
 
 # Sweeps on a local Ray cluster bound to 127.0.0.1. Installs the optional `ray` extra into the venv

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from sim.runs.report import Code, Figure, Links, Section, Table, Text, write_report
 from tests.browser_support import launch_browser
@@ -49,7 +48,7 @@ def _check_in_browser(page, path: Path, min_figures: int, min_tables: int) -> No
     assert "95 % interval" in page.inner_text("body")
 
 
-@pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
+# In the default suite although it takes a few seconds: `make test` must open a report in a browser
 def test_run_and_sweep_reports_render_in_a_real_browser(
     run_dir: Path, strategy_sweep: Path, tmp_path: Path
 ) -> None:
