@@ -541,7 +541,9 @@ class RunConfig:
         seed: Experiment seed; replicate i's draws come from streams keyed by (seed, i, block
             name), see :mod:`sim.engine.streams`.
         n_replicates: Monte Carlo replicates.
-        batch_size: Replicates simulated together by one Mesa model.
+        batch_size: Replicates simulated together by one Mesa model. Larger batches spread the
+            per-week Python work over more replicates (10,000: about 1.5x the rate of 2,000 on
+            one core, at about 26 KB of memory per replicate of a batch); never changes results.
         n_workers: Worker processes; 0 means one per CPU core. More than the usable cores are
             capped to them with a notice (:mod:`sim.runs.limits`).
         force_workers: Refuse, rather than cap, an ``n_workers`` above the usable cores.
@@ -565,7 +567,7 @@ class RunConfig:
     experiment_name: str = "default"
     seed: int = 20251010
     n_replicates: int = 10_000
-    batch_size: int = 2_000
+    batch_size: int = 10_000
     n_workers: int = 1
     force_workers: bool = False
     progress: bool = True
