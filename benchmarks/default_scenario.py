@@ -6,12 +6,22 @@ from benchmarks.common import Record, experiment_for, rate_record, time_repeats
 from sim.runs.experiment import Experiment, run_replicates
 
 WORKLOAD = "default_scenario"
+#: The default scenario with both sides anticipating ratification (issue 11's performance target).
+ANTICIPATION = "default_anticipation"
+ANTICIPATING = tuple(
+    f"negotiator.{party}.offer_policy=expected_utility" for party in ("canada", "united_states")
+)
 
 
-def default_experiment() -> tuple[int, Experiment]:
-    """The default run's batch size and its compiled experiment."""
-    cfg, experiment = experiment_for()
+def default_experiment(overrides: tuple[str, ...] = ()) -> tuple[int, Experiment]:
+    """The default run's batch size and its compiled experiment (with ``overrides``)."""
+    cfg, experiment = experiment_for(overrides)
     return cfg.batch_size, experiment
+
+
+def anticipation_experiment() -> tuple[int, Experiment]:
+    """The default scenario with ``offer_policy=expected_utility`` for both parties."""
+    return default_experiment(ANTICIPATING)
 
 
 def bench_default(
@@ -19,8 +29,9 @@ def bench_default(
     n_workers: int = 1,
     repeats: int = 3,
     setup: tuple[int, Experiment] | None = None,
+    workload: str = WORKLOAD,
 ) -> Record:
-    """Replicates per second of ``run_replicates`` on the default scenario.
+    """Replicates per second of ``run_replicates`` on the default scenario (or ``setup``'s).
 
     The time covers everything ``run_replicates`` does: per-replicate seeding, the Mesa models,
     worker start-up when ``n_workers > 1``, and building the labelled outcome table.
@@ -33,7 +44,7 @@ def bench_default(
     frame = timing[1]
     n_tracks = len(experiment.compiled.tracks)
     return rate_record(
-        WORKLOAD,
+        workload,
         n_replicates,
         "replicates",
         timing,

@@ -56,8 +56,15 @@ TIMES: list[Column] = [
 ]
 
 
+def _workload_name(record: Record) -> str:
+    names = {"default_scenario": "1 default", "default_anticipation": "1b default, anticipating"}
+    return names.get(record["workload"], "2 8-issue")
+
+
 def _throughput(res: dict[str, Any]) -> list[str]:
-    records = [*res["default"], res["scale_replicates"][-1], res["eight_issue_parallel"]]
+    anticipating = [res["anticipation"]] if "anticipation" in res else []
+    records = [*res["default"], *anticipating]
+    records += [res["scale_replicates"][-1], res["eight_issue_parallel"]]
     ps = res["pool_startup"]
     return [
         "### Throughput (`run_replicates` end to end)",
@@ -65,7 +72,7 @@ def _throughput(res: dict[str, Any]) -> list[str]:
         *table(
             records,
             [
-                ("workload", lambda r: "1 default" if "default" in r["workload"] else "2 8-issue"),
+                ("workload", _workload_name),
                 col("replicates", "n"),
                 col("workers", "n_workers"),
                 col("repeats", "repeats"),

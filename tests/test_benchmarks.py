@@ -13,7 +13,12 @@ import pytest
 
 from benchmarks.bench_8issue import YAML_PATH, render_yaml
 from benchmarks.common import machine_info
-from benchmarks.default_scenario import bench_default, default_experiment
+from benchmarks.default_scenario import (
+    ANTICIPATION,
+    anticipation_experiment,
+    bench_default,
+    default_experiment,
+)
 from benchmarks.eight_issue import bench_eight_issue, eight_issue_experiment
 from benchmarks.memory import peak_memory
 from benchmarks.numpy_reference import bench_reference
@@ -46,6 +51,7 @@ def tiny() -> dict[str, Any]:
     setup, setup8 = default_experiment(), eight_issue_experiment()
     res: dict[str, Any] = {"machine_start": machine_info(), "command": "pytest", "duration_s": 1.0}
     res["default"] = [bench_default(60, 1, 1, setup)]
+    res["anticipation"] = bench_default(60, 1, 1, anticipation_experiment(), ANTICIPATION)
     res["scale_replicates"] = scale_replicates((40, 80), repeats=1)
     res["eight_issue_parallel"] = {**res["scale_replicates"][-1], "n_workers": 2}  # no 2nd pool
     res["pool_startup"] = {**res["default"][0], "n_workers": 2}
@@ -125,10 +131,11 @@ def test_profile_and_report(tiny: dict[str, Any]) -> None:
     prof = tiny["profiles"][0]
     assert prof["total_s"] > 0
     assert 0 < prof["cumulative_share"]["engine/model.py:step"] <= 1.0
-    assert len(tiny["targets"]) == 9 and all(isinstance(t["met"], bool) for t in tiny["targets"])
+    assert len(tiny["targets"]) == 10 and all(isinstance(t["met"], bool) for t in tiny["targets"])
     md = render_markdown(tiny)
     assert "### Targets (issue 6)" in md and "| workload |" in md
     assert "plain-numpy reference" in md and "identical outcomes" in md
+    assert "| 1b default, anticipating |" in md and "anticipating ratification" in md
 
 
 @pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
