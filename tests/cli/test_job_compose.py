@@ -18,6 +18,8 @@ from sim.cli import job_compose
 from tests.conftest import run_cli
 
 QUICK = ("n_replicates=20", "progress=false")
+#: Each sweep here takes 3-6 s; one stays in the default suite.
+SLOW = pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 
 
 @pytest.fixture
@@ -54,8 +56,12 @@ def _count_compositions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     "sweep",
     [
         ("scenario.leaders.carney.ratification_threshold_premium=0.0,0.1", "seed=3"),
-        ("+experiment=keystone_linkage",),  # a preset: its sweep is in hydra.sweeper.params
-        ("negotiator.canada.strategy=boulware,conceder", "scenario.deadline=2026-03-31"),
+        # a preset: its sweep is in hydra.sweeper.params
+        pytest.param(("+experiment=keystone_linkage",), marks=SLOW),
+        pytest.param(
+            ("negotiator.canada.strategy=boulware,conceder", "scenario.deadline=2026-03-31"),
+            marks=SLOW,
+        ),
     ],
 )
 def test_value_jobs_are_built_to_the_config_hydra_composes(
@@ -75,6 +81,7 @@ def test_value_jobs_are_built_to_the_config_hydra_composes(
     assert calls[0] == 2 + len(compared)
 
 
+@SLOW
 def test_a_job_that_picks_a_config_group_is_composed_by_hydra(
     compared: list[tuple[list[str], str, str]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
