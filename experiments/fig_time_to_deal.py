@@ -112,7 +112,6 @@ def _draw_curve(ax: plt.Axes, rows: pd.DataFrame, i: int, alpha: float, label: s
         ax.step(
             [0, n_weeks],
             [1, 1],
-            "",
             where="post",
             label=label,
             lw=1,
@@ -125,7 +124,6 @@ def _draw_curve(ax: plt.Axes, rows: pd.DataFrame, i: int, alpha: float, label: s
     ax.step(
         x,
         y,
-        "",
         where="post",
         label=label,
         lw=1,
