@@ -407,21 +407,25 @@ def test_time_to_deal_band_on_every_curve_on_fixed_axes(figures: Figures, tmp_pa
     assert [ax.get_title() for ax in panels] == ["Autos", "Energy", "All tracks"]
 
 
-def test_time_to_deal_names_points_in_words(figures: Figures, tmp_path: Path) -> None:
+def test_time_to_deal_names_points_in_words_within_the_page(
+    figures: Figures, tmp_path: Path
+) -> None:
     survival = figures.load("fig_time_to_deal")
     points = grid_points(
-        negotiator__canada__strategy=STRATEGIES[:2],
-        negotiator__united_states__strategy=STRATEGIES[:2],
+        negotiator__canada__strategy=STRATEGIES, negotiator__united_states__strategy=STRATEGIES
     )
     records = sweep_records(tmp_path / "sweep", points, tracks=["autos"], n_replicates=20)
     survival.plot(survival.aggregate(records), tmp_path / "time_to_deal.png")
-    (legend,) = figures.last.legends
-    assert (
-        legend_texts(legend)[0] == "Canada strategy = boulware, United States strategy = boulware"
+    fig = figures.last
+    legend = next(iter(fig.legends), None) or fig.axes[0].get_legend()
+    names = legend_texts(legend)
+    assert names[1] == "Canada strategy = boulware, United States strategy = conceder"
+    assert names[-1] == (
+        "Canada strategy = relative tit for tat, United States strategy = relative tit for tat"
     )
-    assert (
-        legend_texts(legend)[1] == "Canada strategy = boulware, United States strategy = conceder"
-    )
+    # long names: the legend stays within the page (one column), the PNG page wide
+    assert words_outside(fig) == [] and collisions(words(fig), fig) == []
+    assert png_pixels(fig)[0] <= PAGE_IN * PNG_DPI * 1.02
 
 
 # --- fig_tariff_distributions --------------------------------------------------------------
