@@ -5,7 +5,8 @@
 ``--x``/``--y`` default to the sweep's two swept parameters. Each cell shows the deal likelihood
 and its 95 % Wilson interval, written so that a small share never reads ``0 %`` (``0.38 %``). All
 panels share one fixed colour scale (0–100 %, ``cividis``, colour-blind safe) with its key, and
-the first value of ``--y`` is the top row, as in the tournament figure. Writes
+the first value of ``--y`` is the top row, as in the tournament figure. The figure is one page
+wide: as many panels a row (at most 3) as leave every cell's text room (:func:`layout`). Writes
 ``<out>/heatmap_<x>_<y>.png`` and ``.pdf``.
 """
 
@@ -22,6 +23,8 @@ matplotlib.use("Agg")  # files only, whatever the display
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 
 from sim.plots.style import (
     PAGE_IN,
@@ -70,32 +73,71 @@ def cell_text(p: float, low: float, high: float) -> str:
     return f"{percent(p)}\n[{percent(low)}, {percent(high)}]"
 
 
+#: Inches of the page left for the panels: the colour key and its label take the rest.
+KEY_IN = 0.8
+#: Font sizes of the cell texts, largest first; the smallest is used however narrow the cells.
+CELL_SIZES = (6.0, 5.5, 5.0)
+
+
+def _text_in(text: str, size: float) -> float:
+    """How wide (inches) ``text`` runs at ``size`` points in the figures' font, with a margin."""
+    font = FontProperties(size=size)
+    widths = [
+        TextToPath().get_text_width_height_descent(line, font, ismath=False)[0]
+        for line in text.split("\n")
+    ]
+    return max(widths) / 72 + 0.06
+
+
+def layout(n_tracks: int, n_x: int, cells: list[str], y_names: list[str]) -> tuple[int, float]:
+    """Panels per row and the cells' font size, so that no cell's text runs into its neighbour's.
+
+    As many panels side by side (at most 3) as leave each cell room for its text at 6 pt, or
+    at 5.5 or 5 pt; one panel a row at 5 pt if even that is too narrow.
+    """
+    y_in = _text_in(max(y_names, key=len), 7) + 0.3  # the y levels and the axis label
+    for ncols in range(min(n_tracks, 3), 0, -1):
+        panel_in = (PAGE_IN - KEY_IN - y_in - 0.2 * (ncols - 1)) / ncols
+        for size in CELL_SIZES:
+            if panel_in / n_x >= max(_text_in(c, size) for c in set(cells)):
+                return ncols, size
+    return 1, CELL_SIZES[-1]
+
+
 @styled
 def plot(table: pd.DataFrame, x: str, y: str, path: Path, tracks: list[str] | None = None) -> Path:
     """Draw one heatmap panel per track on one fixed 0–100 % colour scale."""
     tracks = tracks or tracks_in(table)
-    ncols = min(len(tracks), 3)
-    nrows = -(-len(tracks) // ncols)
     labels = parameter_labels([x, y])
+    panels = []
+    for track in tracks:
+        p, xs, ys = grid(table, x, y, f"deal_likelihood/{track}")
+        low, _, _ = grid(table, x, y, f"ci_low/{track}")
+        high, _, _ = grid(table, x, y, f"ci_high/{track}")
+        texts = [
+            [cell_text(float(p[i, j]), float(low[i, j]), float(high[i, j])) for j in range(len(xs))]
+            for i in range(len(ys))
+        ]
+        panels.append((track, p, xs, ys, texts))
+    y_names = [value_label(v) for v in panels[0][3]] if panels else [""]
+    cells = [c for *_, texts in panels for row in texts for c in row] or [""]
+    ncols, size = layout(len(tracks), max(len(panels[0][2]), 1) if panels else 1, cells, y_names)
+    nrows = -(-len(tracks) // ncols)
+    n_y = len(panels[0][3]) if panels else 1
     fig, axes = plt.subplots(
         nrows,
         ncols,
-        figsize=(PAGE_IN, 2.3 * nrows + 0.6),
+        figsize=(PAGE_IN, nrows * (0.3 * n_y + 1.3) + 0.4),
         squeeze=False,
         layout="constrained",
     )
     image = None
-    for k, (ax, track) in enumerate(zip(axes.flat, tracks, strict=False)):
-        p, xs, ys = grid(table, x, y, f"deal_likelihood/{track}")
-        low, _, _ = grid(table, x, y, f"ci_low/{track}")
-        high, _, _ = grid(table, x, y, f"ci_high/{track}")
+    for k, (ax, (track, p, xs, ys, texts)) in enumerate(zip(axes.flat, panels, strict=False)):
         # origin "upper": the first level of y is the top row, as in the tournament figure
         image = ax.imshow(p, vmin=0, vmax=1, cmap=SEQUENTIAL, origin="upper", aspect="auto")
-        size = 6 if len(xs) * ncols <= 12 else 5
         for (i, j), value in np.ndenumerate(p):
             colour = "black" if np.isfinite(value) and value >= 0.5 else "white"
-            text = cell_text(value, float(low[i, j]), float(high[i, j]))
-            ax.text(j, i, text, ha="center", va="center", fontsize=size, color=colour)
+            ax.text(j, i, texts[i][j], ha="center", va="center", fontsize=size, color=colour)
         ax.set_xticks(range(len(xs)), [value_label(v) for v in xs], rotation=30, ha="right")
         first_column = k % ncols == 0  # the y levels once per row of panels
         ax.set_yticks(range(len(ys)), [value_label(v) for v in ys] if first_column else [])

@@ -5,8 +5,8 @@
 One panel per tariff issue (the ``rate_<issue>`` columns of each job's ``outcomes.parquet``):
 for each sweep point, a bubble per final tariff level whose area is the share of replicates
 ending there (deal or status quo, key in the corner), and a black bar at the mean. The figure is
-one page wide whatever the number of points: the ticks give each point's values, the axis label
-what they are, and every panel shares one fixed tariff axis. Writes
+one page wide whatever the number of points: the ticks give each point's values, one axis label
+under the panels what they are, and every panel shares one fixed tariff axis. Writes
 ``<out>/tariff_distributions.png`` and ``.pdf``.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 from argparse import Namespace
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -23,8 +24,10 @@ matplotlib.use("Agg")  # files only, whatever the display
 import matplotlib.pyplot as plt
 import pandas as pd
 import pyarrow.parquet as pq
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 
-from sim.plots.style import PAGE_IN, colour, human, save_figure, styled
+from sim.plots.style import PAGE_IN, colour, human, percent_ticks, save_figure, styled
 from sim.runs import aggregate as sweep_aggregate
 from sim.runs.aggregate import COMPLETE, JobRecord
 from sim.runs.schema import OUTCOMES_FILE
@@ -76,11 +79,21 @@ BUBBLE_PT2 = 90.0
 KEY_SHARES = (0.1, 0.5, 1.0)
 
 
-def _tick_style(n_points: int) -> dict[str, object]:
+def _tick_style(n_points: int) -> dict[str, Any]:
     """Tick labels that fit one page: upright for a few points, turned and smaller for many."""
     if n_points <= 4:
-        return {"rotation": 0}
+        return {"rotation": 0, "fontsize": 7}
     return {"rotation": 90, "fontsize": 6 if n_points > 10 else 7}
+
+
+def _ticks_in(labels: list[str]) -> float:
+    """How tall (inches) the point labels under a panel are, as :func:`_tick_style` turns them."""
+    style = _tick_style(len(labels))
+    if style["rotation"] == 0:
+        return 0.2
+    font = FontProperties(size=style["fontsize"])
+    longest = max(TextToPath().get_text_width_height_descent(t, font, False)[0] for t in labels)
+    return longest / 72 + 0.1
 
 
 @styled
@@ -93,7 +106,7 @@ def plot(data: pd.DataFrame, path: Path) -> Path:
     fig, axes = plt.subplots(
         nrows,
         ncols,
-        figsize=(PAGE_IN, 2.0 * nrows + 0.9),
+        figsize=(PAGE_IN, (1.6 + _ticks_in([str(v) for v in labels])) * nrows + 0.7),
         squeeze=False,
         sharey=True,
         layout="constrained",
@@ -123,16 +136,15 @@ def plot(data: pd.DataFrame, path: Path) -> Path:
     for ax in axes[:, 0]:
         ax.set_ylabel("final tariff (%)")
     parameters = str(data["parameters"].iloc[0]) if "parameters" in data else ""
-    for k, ax in enumerate(list(axes.flat)[: len(issues)]):
-        if k + ncols >= len(issues) and parameters:  # the lowest panel of each column
-            ax.set_xlabel(parameters)
+    if parameters:  # what the points' values are, once: every panel has the same points
+        fig.supxlabel(parameters, fontsize=plt.rcParams["axes.labelsize"])
     key = [
         plt.scatter([], [], s=share * BUBBLE_PT2, color=colour(0), alpha=0.55, lw=0)
         for share in KEY_SHARES
     ]
     fig.legend(
         key,
-        [f"{share:.0%}" for share in KEY_SHARES],
+        [percent_ticks(share) for share in KEY_SHARES],
         title="share of replicates",
         loc="outside right upper",
         frameon=False,

@@ -25,9 +25,19 @@ matplotlib.use("Agg")  # files only, whatever the display
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 from scipy import stats
 
-from sim.plots.style import PAGE_IN, human, line_style, percent_ticks, save_figure, styled
+from sim.plots.style import (
+    PAGE_IN,
+    STYLE,
+    human,
+    line_style,
+    percent_ticks,
+    save_figure,
+    styled,
+)
 from sim.runs import aggregate as sweep_aggregate
 from sim.runs.aggregate import COMPLETE, JobRecord
 
@@ -112,7 +122,6 @@ def _draw_curve(ax: plt.Axes, rows: pd.DataFrame, i: int, alpha: float, label: s
         ax.step(
             [0, n_weeks],
             [1, 1],
-            "",
             where="post",
             label=label,
             lw=1,
@@ -125,7 +134,6 @@ def _draw_curve(ax: plt.Axes, rows: pd.DataFrame, i: int, alpha: float, label: s
     ax.step(
         x,
         y,
-        "",
         where="post",
         label=label,
         lw=1,
@@ -140,6 +148,19 @@ def _draw_curve(ax: plt.Axes, rows: pd.DataFrame, i: int, alpha: float, label: s
     ax.fill_between(x, lo, hi, step="post", color=style["color"], alpha=alpha, lw=0)
 
 
+#: Inches a legend entry takes beside its text: the line sample and the gaps.
+LEGEND_ENTRY_IN = 0.55
+
+
+def legend_columns(labels: list[str]) -> int:
+    """Two legend columns if two of the longest names fit the page side by side, else one."""
+    font = FontProperties(size=STYLE["legend.fontsize"])
+    widest = max(
+        (TextToPath().get_text_width_height_descent(t, font, False)[0] for t in labels), default=0.0
+    )
+    return 2 if 2 * (widest / 72 + LEGEND_ENTRY_IN) <= PAGE_IN else 1
+
+
 @styled
 def plot(data: pd.DataFrame, path: Path, tracks: list[str] | None = None) -> Path:
     """Survival curves per track (panels) and sweep point (curves), each with its band."""
@@ -147,7 +168,8 @@ def plot(data: pd.DataFrame, path: Path, tracks: list[str] | None = None) -> Pat
     labels = list(dict.fromkeys(data["label"]))
     ncols = min(len(tracks), 3)
     nrows = -(-len(tracks) // ncols)
-    legend_rows = -(-len(labels) // 2) if len(labels) > 1 else 0
+    legend_cols = legend_columns([str(v) for v in labels])
+    legend_rows = -(-len(labels) // legend_cols) if len(labels) > 1 else 0
     fig, axes = plt.subplots(
         nrows,
         ncols,
@@ -176,7 +198,7 @@ def plot(data: pd.DataFrame, path: Path, tracks: list[str] | None = None) -> Pat
             ax.set_xlabel("weeks of talks")
     if legend_rows:
         handles, names = axes.flat[0].get_legend_handles_labels()
-        fig.legend(handles, names, loc="outside lower center", ncols=2, frameon=False)
+        fig.legend(handles, names, loc="outside lower center", ncols=legend_cols, frameon=False)
     fig.suptitle("Time to deal (Kaplan–Meier, censored at the deadline; bands: 95 % confidence)")
     return save_figure(fig, path)
 

@@ -93,8 +93,15 @@ def plot_sweep_likelihoods(
     tracks = list(dict.fromkeys(long["track"]))
     ncols = min(len(tracks), 3)
     nrows = int(np.ceil(len(tracks) / ncols))
+    n_curves = len(_series(long, params, plabels))
+    legend_rows = -(-n_curves // 3) if len(params) > 1 else 0
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(PAGE_IN, 2.0 * nrows + 0.9), sharey=True, squeeze=False
+        nrows,
+        ncols,
+        figsize=(PAGE_IN, 2.0 * nrows + 0.9 + 0.16 * legend_rows),
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
     )
     x_param = params[0] if params else None
     numeric = x_param is not None and is_numeric_axis(long[x_param])
@@ -142,10 +149,10 @@ def plot_sweep_likelihoods(
         ax.set_visible(False)
     for ax in axes[:, 0]:
         ax.set_ylabel("deal likelihood")
-    if len(params) > 1:
-        axes.flat[0].legend(loc="best", frameon=False)
+    if legend_rows:  # below the panels: inside one it would hide points and the axis label
+        handles, names = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside lower center", ncols=3, frameon=False)
     swept = ", ".join(plabels[p] for p in params) or "no parameter"
     text = title or f"Deal likelihood (95 % intervals) across the sweep of {swept}"
     fig.suptitle("\n".join(textwrap.wrap(text, 95)))  # never wider than the page
-    fig.tight_layout()
     return save_figure(fig, path)
