@@ -1,13 +1,15 @@
-"""Time to deal: Kaplan-Meier survival curves per track, censored at the deadline.
+"""Time to deal: Kaplan-Meier survival curves per track, censored at the end of the talks.
 
     python experiments/fig_time_to_deal.py DIR [--tracks T ...] [--out DIR]
 
 ``DIR`` is a sweep directory (one curve per sweep point) or a single run directory. The curve is
 the share of replicates still without a deal after each week of talks; a replicate without a deal
-is censored at the deadline (``scipy.stats.ecdf`` on ``scipy.stats.CensoredData``). Every curve
-has its 95 % confidence band, in its own colour; no two curves share a colour and line style
-(up to 32), one legend names the sweep points in words, and all panels share fixed axes
-(0–100 %, week 0 to the longest deadline). Writes ``<out>/time_to_deal.png`` and ``.pdf``.
+is censored at the end of the simulated talks (the scenario's last annual review, past the
+negotiators' deadline: deals can still come after it; ``scipy.stats.ecdf`` on
+``scipy.stats.CensoredData``). Every curve has its 95 % confidence band, in its own colour; no
+two curves share a colour and line style (up to 32), one legend names the sweep points in words,
+and all panels share fixed axes (0–100 %, week 0 to the longest horizon). Writes
+``<out>/time_to_deal.png`` and ``.pdf``.
 """
 
 from __future__ import annotations
@@ -52,10 +54,10 @@ load_runs = sweep_aggregate.load_run_or_sweep
 
 
 def aggregate(records: list[JobRecord]) -> pd.DataFrame:
-    """Per complete job and track: weeks to deal (or to the deadline) and whether a deal came.
+    """Per complete job and track: weeks to deal (or to the horizon) and whether a deal came.
 
     Columns: ``label`` (the sweep point), ``track``, ``weeks`` (weeks of talks until the deal,
-    counting the week of the deal, or the number of weeks to the deadline) and ``is_deal``.
+    counting the week of the deal, or the number of weeks simulated) and ``is_deal``.
     The pseudo-track ``all_tracks`` is the time until the last track closes.
     """
     records = [r for r in records if r.status == COMPLETE and r.job_dir is not None]
@@ -199,7 +201,9 @@ def plot(data: pd.DataFrame, path: Path, tracks: list[str] | None = None) -> Pat
     if legend_rows:
         handles, names = axes.flat[0].get_legend_handles_labels()
         fig.legend(handles, names, loc="outside lower center", ncols=legend_cols, frameon=False)
-    fig.suptitle("Time to deal (Kaplan–Meier, censored at the deadline; bands: 95 % confidence)")
+    fig.suptitle(
+        "Time to deal (Kaplan–Meier, censored at the end of the talks; bands: 95 % confidence)"
+    )
     return save_figure(fig, path)
 
 

@@ -389,7 +389,7 @@ def test_time_to_deal_curves_unique_past_ten_with_one_legend(
 def test_time_to_deal_band_on_every_curve_on_fixed_axes(figures: Figures, tmp_path: Path) -> None:
     survival = figures.load("fig_time_to_deal")
     data = survival_data(6, ["autos", "energy", "all_tracks"], n_weeks=30)
-    data.loc[data["track"] == "energy", "n_weeks"] = 20  # a shorter deadline on one track
+    data.loc[data["track"] == "energy", "n_weeks"] = 20  # a shorter horizon on one track
     data.loc[data["track"] == "energy", "weeks"] = data["weeks"].clip(upper=20)
     survival.plot(data, tmp_path / "time_to_deal.png")
     panels = visible_axes(figures.last)
@@ -400,7 +400,7 @@ def test_time_to_deal_band_on_every_curve_on_fixed_axes(figures: Figures, tmp_pa
         band_colours = [to_hex(np.asarray(b.get_facecolor())[0].tolist()) for b in bands]
         line_colours = [to_hex(str(line.get_color())) for line in lines]
         assert band_colours == line_colours  # each band in its curve's colour
-        assert ax.get_xlim() == (0, 30)  # one axis for every panel: week 0 to the last deadline
+        assert ax.get_xlim() == (0, 30)  # one axis for every panel: week 0 to the longest horizon
         assert ax.get_ylim() == (0, 1.02)
     labels = tick_texts(panels[0].get_yticklabels())
     assert "100 %" in labels and "50 %" in labels
