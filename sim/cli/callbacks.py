@@ -151,7 +151,7 @@ def validate_sweep_points(config: DictConfig, jobs: list[list[str]] | None) -> N
     from omegaconf import open_dict
     from omegaconf.errors import OmegaConfBaseException
 
-    from sim.cli.compose import one_line_error
+    from sim.cli.compose import one_line_error, reject_no_op_mappings
     from sim.config.errors import ConfigError
     from sim.config.genius import resolve_genius
     from sim.config.validation import validate_run
@@ -166,6 +166,7 @@ def validate_sweep_points(config: DictConfig, jobs: list[list[str]] | None) -> N
     for num, overrides in enumerate(jobs):
         where = f"job {num} [{' '.join(overrides)}]"
         try:
+            reject_no_op_mappings(base, list(overrides))
             changes = parser.parse_overrides([o for o in overrides if o not in applied])
             changes = [o for o in changes if not o.get_key_element().startswith("hydra.")]
             run_cfg = _fast_job_config(base, changes)

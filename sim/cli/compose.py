@@ -14,6 +14,8 @@ from typing import Any
 from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import OverrideType
 from hydra.errors import HydraException, OverrideParseException
 from omegaconf import DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
@@ -141,15 +143,50 @@ def one_line_error(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
-def to_run_config(composed: DictConfig) -> RunConfig:
-    """The composed config as typed dataclasses, refusing keys no schema declares.
+def reject_no_op_mappings(composed: DictConfig, overrides: list[str]) -> None:
+    """Refuse ``key={}`` where ``key`` holds entries: Hydra merges it, so it would change nothing.
+
+    A user writing ``scenario.coordinators={}`` means "no coordinators" and would otherwise get
+    the defaults back without a word.
 
     Raises:
-        ConfigError: An unknown key (``+scenario.anything=1``), one line.
+        ConfigError: One line naming the override, the entries it would keep and what to do.
+    """
+    try:
+        parsed = OverridesParser.create().parse_overrides(list(overrides))
+    except Exception:  # Hydra reports a parse error itself, in its own words
+        return
+    for override in parsed:
+        if override.type not in (OverrideType.CHANGE, OverrideType.FORCE_ADD):
+            continue
+        if override.is_sweep_override() or override.value() != {}:
+            continue
+        key = override.key_or_group
+        node = OmegaConf.select(composed, key, default=None)
+        if isinstance(node, DictConfig) and len(node) > 0:
+            names = ", ".join(str(k) for k in node)
+            raise ConfigError.from_message(
+                f"{key}={{}}: an empty mapping is merged into the entries already there "
+                f"({names}) and would change nothing; remove an entry with ~{key}.<entry> "
+                f"or set its fields ({key}.<entry>.<field>=...)"
+            )
+
+
+def to_run_config(composed: DictConfig, overrides: list[str] | None = None) -> RunConfig:
+    """The composed config as typed dataclasses, refusing keys no schema declares.
+
+    Args:
+        composed: The composed config.
+        overrides: The overrides it was composed with (checked for no-op mappings).
+
+    Raises:
+        ConfigError: An unknown key (``+scenario.anything=1``) or an override that would change
+            nothing (:func:`reject_no_op_mappings`), one line.
         OmegaConfBaseException: A value OmegaConf cannot convert or resolve (see
             :func:`one_line_error`).
     """
     reject_unknown_keys(composed)
+    reject_no_op_mappings(composed, list(overrides or []))
     cfg = OmegaConf.to_object(composed)
     assert isinstance(cfg, RunConfig)
     return cfg
@@ -176,7 +213,7 @@ def compose_run_config(overrides: list[str] | None = None) -> RunConfig:
     try:
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
             composed = compose(config_name="config", overrides=list(overrides or []))
-        cfg = to_run_config(composed)
+        cfg = to_run_config(composed, list(overrides or []))
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError.from_message(one_line_error(exc)) from None
     finally:

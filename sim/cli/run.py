@@ -75,7 +75,7 @@ def _app(dict_cfg: DictConfig) -> dict[str, Any] | None:
     hydra_cfg = HydraConfig.get()
     out_dir = Path(hydra_cfg.runtime.output_dir)
     try:  # here, before Hydra logs "Error executing job" over the one line
-        cfg = to_run_config(dict_cfg)
+        cfg = to_run_config(dict_cfg, list(hydra_cfg.overrides.task))
     except ConfigError as exc:
         _refuse(out_dir, hydra_cfg.mode, str(exc))
     except OmegaConfBaseException as exc:  # an interpolation or a value that does not convert

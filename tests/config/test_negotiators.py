@@ -16,7 +16,8 @@ from tests.conftest import compose_run_config, experiment_for
 # Canada's tracks lowers Canada's reservation value on its other open tracks, docs/model.md §5.5).
 # It is off where a test asks which tracks a negotiator's own settings reach. (An override
 # ``scenario.coordinators={}`` would not switch it off: Hydra merges a dict override into the
-# composed dict, so Sabia stayed; that was the "cross-track leak" of issue 11.)
+# composed dict, so Sabia stayed; that was the "cross-track leak" of issue 11. It is now refused,
+# tests/cli/test_no_op_mappings.py.)
 SMALL = ["n_replicates=200", "batch_size=200", "progress=false"]
 NO_MOMENTUM = ["scenario.coordinators.sabia.mandate_momentum=0"]
 LEBLANC_TRACKS = ("steel_aluminum", "energy")
