@@ -39,6 +39,7 @@ from sim.plots.style import (
     percent_ticks,
     save_figure,
     styled,
+    track_panels,
 )
 from sim.runs import aggregate as sweep_aggregate
 from sim.runs.aggregate import COMPLETE, JobRecord
@@ -168,18 +169,9 @@ def plot(data: pd.DataFrame, path: Path, tracks: list[str] | None = None) -> Pat
     """Survival curves per track (panels) and sweep point (curves), each with its band."""
     tracks = tracks or list(dict.fromkeys(data["track"]))
     labels = list(dict.fromkeys(data["label"]))
-    ncols = min(len(tracks), 3)
-    nrows = -(-len(tracks) // ncols)
     legend_cols = legend_columns([str(v) for v in labels])
     legend_rows = -(-len(labels) // legend_cols) if len(labels) > 1 else 0
-    fig, axes = plt.subplots(
-        nrows,
-        ncols,
-        figsize=(PAGE_IN, 2.1 * nrows + 0.5 + 0.16 * legend_rows),
-        squeeze=False,
-        sharey=True,
-        layout="constrained",
-    )
+    fig, axes = track_panels(len(tracks), 2.1, legend_rows, extra=0.5)
     alpha = band_alpha(len(labels))
     for ax, track in zip(axes.flat, tracks, strict=False):
         for i, label in enumerate(labels):
@@ -196,7 +188,7 @@ def plot(data: pd.DataFrame, path: Path, tracks: list[str] | None = None) -> Pat
     for ax in axes[:, 0]:
         ax.set_ylabel("without a deal")
     for k, ax in enumerate(list(axes.flat)[: len(tracks)]):
-        if k + ncols >= len(tracks):  # no panel below it: it carries the axis label
+        if k + axes.shape[1] >= len(tracks):  # no panel below it: it carries the axis label
             ax.set_xlabel("weeks of talks")
     if legend_rows:
         handles, names = axes.flat[0].get_legend_handles_labels()

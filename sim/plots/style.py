@@ -138,6 +138,32 @@ def styled[F: Callable[..., Any]](draw: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def track_panels(
+    n_tracks: int, panel_height: float, legend_rows: int, extra: float = 0.0
+) -> tuple[plt.Figure, Any]:
+    """A page-wide grid of one panel per track (three a row, shared y), room for a legend below.
+
+    Args:
+        n_tracks: Panels.
+        panel_height: Inches per row of panels.
+        legend_rows: Rows of the legend below the panels (0: none).
+        extra: Further inches (titles, axis labels).
+
+    Returns:
+        The figure and its ``(rows, columns)`` array of axes.
+    """
+    ncols = min(n_tracks, 3)
+    nrows = -(-n_tracks // ncols)
+    return plt.subplots(
+        nrows,
+        ncols,
+        figsize=(PAGE_IN, panel_height * nrows + extra + 0.16 * legend_rows),
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
+
+
 def save_figure(fig: plt.Figure, path: Path, dpi: int = PNG_DPI) -> Path:
     """Write ``path`` (PNG) and its PDF twin atomically, then close the figure."""
     try:

@@ -17,13 +17,13 @@ import numpy as np
 import pandas as pd
 
 from sim.plots.style import (
-    PAGE_IN,
     human,
     line_style,
     parameter_labels,
     percent_ticks,
     save_figure,
     styled,
+    track_panels,
     value_label,
 )
 
@@ -91,18 +91,9 @@ def plot_sweep_likelihoods(
     plabels = {**parameter_labels(list(params)), **(param_labels or {})}
     tlabels = track_labels or {}
     tracks = list(dict.fromkeys(long["track"]))
-    ncols = min(len(tracks), 3)
-    nrows = int(np.ceil(len(tracks) / ncols))
     n_curves = len(_series(long, params, plabels))
     legend_rows = -(-n_curves // 3) if len(params) > 1 else 0
-    fig, axes = plt.subplots(
-        nrows,
-        ncols,
-        figsize=(PAGE_IN, 2.0 * nrows + 0.9 + 0.16 * legend_rows),
-        sharey=True,
-        squeeze=False,
-        layout="constrained",
-    )
+    fig, axes = track_panels(len(tracks), 2.0, legend_rows, extra=0.9)
     x_param = params[0] if params else None
     numeric = x_param is not None and is_numeric_axis(long[x_param])
     if x_param is not None and numeric:
