@@ -42,7 +42,8 @@ def _child(n_replicates: int, out_dir: Path) -> dict[str, Any]:
     from sim.cli.compose import compose_run_config
     from sim.runs.execute import stream_run
 
-    cfg = compose_run_config([f"n_replicates={n_replicates}", "progress=false"])
+    # no figures: their fixed cost (about 8 s) would make small runs look slower per replicate
+    cfg = compose_run_config([f"n_replicates={n_replicates}", "progress=false", "figures=false"])
     before = _peak_rss_mib()
     started, cpu_started = time.perf_counter(), time.process_time()
     stream_run(cfg, out_dir)
