@@ -72,7 +72,9 @@ class Experiment:
         """Simulate one batch of replicates with one Mesa model."""
         model = self.model(replicates)
         model.run()
-        return model.outcome_columns()
+        columns = model.outcome_columns()
+        model.release()  # its arrays now, not when the cyclic collector gets round to it
+        return columns
 
 
 def iter_batches(

@@ -37,3 +37,29 @@ def test_different_seeds_differ(cfg):
     b = run_replicates(experiment_for(cfg), N, N)
     assert not a["reservation_canada"].equals(b["reservation_canada"])
     assert (a["seed"] != b["seed"]).all()
+
+
+def test_a_finished_batch_holds_no_arrays_until_the_cyclic_collector_runs(cfg):
+    """The model and its agents reference each other; a batch's arrays must go with the batch."""
+    import gc
+    import weakref
+
+    import numpy as np
+
+    experiment = experiment_for(cfg)
+    states = []
+    build = experiment.model
+
+    def spying(replicates):
+        model = build(replicates)
+        states.append(weakref.ref(model.state))
+        return model
+
+    object.__setattr__(experiment, "model", spying)
+    gc.disable()  # as when the collector has not got round to the batch yet
+    try:
+        columns = experiment.simulate(np.arange(20, dtype=np.int64))
+        assert states and states[0]() is None
+    finally:
+        gc.enable()
+    assert columns["replicate"].size == 20 * len(experiment.compiled.tracks)
