@@ -543,7 +543,7 @@ class RunConfig:
         n_replicates: Monte Carlo replicates.
         batch_size: Replicates simulated together by one Mesa model. Larger batches spread the
             per-week Python work over more replicates (10,000: about 1.5x the rate of 2,000 on
-            one core, at about 26 KB of memory per replicate of a batch); never changes results.
+            one core, at about 18 KB of memory per replicate of a batch); never changes results.
         n_workers: Worker processes; 0 means one per CPU core. More than the usable cores are
             capped to them with a notice (:mod:`sim.runs.limits`).
         force_workers: Refuse, rather than cap, an ``n_workers`` above the usable cores.

@@ -29,9 +29,9 @@ from sim.config.schema import RunConfig
 #: Resident memory of one process with the simulation stack imported (MiB; measured 193).
 PROCESS_MIB = 195.0
 #: Working memory of a replicate while its batch is simulated (MiB): a streamed default run of
-#: 10^5 replicates peaked 140 MiB above its baseline with batches of 2,000 and 346 MiB with
-#: batches of 10,000 (2026-12-03), i.e. about 26 KB per replicate of a batch.
-BATCH_MIB_PER_REPLICATE = 26.0 / 1024
+#: 10^5 replicates peaked 137 MiB above its baseline with batches of 2,000 and 274 MiB with
+#: batches of 10,000 (2026-12-03), i.e. about 18 KB per replicate of a batch.
+BATCH_MIB_PER_REPLICATE = 18.0 / 1024
 #: Memory of one replicate's labelled outcome rows (MiB).
 ROW_MIB_PER_REPLICATE = 1.0 / 1024
 #: The streamed run's Parquet buffer: about 2**17 rows of about 330 bytes, twice while joined.
