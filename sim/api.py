@@ -39,7 +39,7 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from sim.analysis.outcomes import cumulative_deals
-from sim.cli.compose import compose_run_config
+from sim.cli.compose import compose_run_config, iter_run_configs
 from sim.config.build import build_scenario
 from sim.config.errors import ConfigError
 from sim.config.schema import GeniusConfig, RunConfig
@@ -413,10 +413,13 @@ def sweep(
     base = [*_override_list(overrides), *keywords]
 
     points: list[tuple[tuple[Any, ...], RunConfig, list[str]]] = []
-    for point in itertools.product(*values):
-        applied = [*base, *(format_override(k, v) for k, v in zip(keys, point, strict=True))]
+    grid_points = list(itertools.product(*values))
+    own = [[format_override(k, v) for k, v in zip(keys, p, strict=True)] for p in grid_points]
+    configs = iter_run_configs(base, own)  # the shared overrides composed once
+    for point, point_overrides in zip(grid_points, own, strict=True):
+        applied = [*base, *point_overrides]
         try:
-            cfg = compose_run_config(applied)
+            cfg = next(configs)
         except ConfigError as exc:
             where = ", ".join(format_override(k, v) for k, v in zip(keys, point, strict=True))
             error = ConfigError.from_message(f"{exc} (sweep point {where})")

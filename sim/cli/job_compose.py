@@ -25,23 +25,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.core.override_parser.types import Override
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from sim.cli.callbacks import validated_jobs
-
-_ABSENT = object()
-
-
-def _is_value_change(config: DictConfig, override: Override) -> bool:
-    """Whether an override only sets the value of a key the config has (not a config group)."""
-    key = override.get_key_element()
-    if override.is_add() or override.is_delete() or override.is_hydra_override():
-        return False
-    if override.is_sweep_override() or override.package is not None:
-        return False
-    node = OmegaConf.select(config, key, default=_ABSENT, throw_on_missing=False)
-    return node is not _ABSENT and not OmegaConf.is_config(node)
+from sim.cli.compose import is_value_change
 
 
 def value_job_config(master: DictConfig, job: Sequence[str]) -> DictConfig | None:
@@ -61,7 +48,7 @@ def value_job_config(master: DictConfig, job: Sequence[str]) -> DictConfig | Non
     composed_with = {str(o) for o in master.hydra.overrides.task}
     changes = [o for o in parsed if o.input_line not in composed_with]
     if any(o.is_hydra_override() for o in parsed) or not all(
-        _is_value_change(master, o) for o in changes
+        is_value_change(master, o) for o in changes
     ):
         return None
     cfg = copy.deepcopy(master)

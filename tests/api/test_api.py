@@ -254,3 +254,40 @@ def test_the_quickstart_notebook_runs_without_errors(
     assert any("deal_likelihood" in o.get("data", {}).get("text/plain", "") for o in outputs), (
         "the likelihood table was not shown"
     )
+
+
+@pytest.mark.parametrize(
+    ("base", "points"),
+    [
+        (
+            ["n_replicates=30", "+experiment=keystone_linkage"],
+            [
+                ["seed=3", "scenario.deadline=2026-03-31"],
+                ["scenario.leaders.carney.ratification_threshold_premium=0.2"],
+                ["negotiator.canada.strategy=conceder", "negotiator.canada.beta=4.0"],
+            ],
+        ),
+        (
+            ["scenario.linkage=false"],
+            [["negotiator=default", "seed=4"], ["~scenario.coordinators.sabia"]],
+        ),
+    ],
+)
+def test_points_built_on_one_composition_equal_each_composed_alone(
+    base: list[str], points: list[list[str]]
+) -> None:
+    """A sweep composes its shared overrides once; every point's config is what Hydra gives."""
+    from sim.cli.compose import compose_run_config, iter_run_configs
+
+    built = list(iter_run_configs(base, points))
+    assert built == [compose_run_config([*base, *point]) for point in points]
+    assert len({repr(cfg) for cfg in built}) == len(points)  # the points differ
+
+
+def test_a_bad_point_is_named_when_it_is_reached() -> None:
+    from sim.cli.compose import iter_run_configs
+
+    configs = iter_run_configs(["n_replicates=10"], [["seed=1"], ["n_replicates=0"]])
+    assert next(configs).seed == 1
+    with pytest.raises(sim.ConfigError, match=r"^n_replicates=0"):
+        next(configs)
