@@ -6,6 +6,7 @@ through ``@hydra.main`` (:mod:`sim.cli.run`) and shares :func:`one_line_error`.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import re
@@ -230,6 +231,38 @@ def _typed(composed: DictConfig, overrides: list[str]) -> RunConfig:
     return cfg
 
 
+@contextlib.contextmanager
+def _values_set(composed: DictConfig, changes: list[Override]) -> Iterator[DictConfig]:
+    """``composed`` with the changes' values set, as Hydra sets a value; put back afterwards.
+
+    Set in place and restored (a tenth of a millisecond) rather than on a deep copy (about 35
+    ms, most of a point's cost); a key whose parent is not a mapping is set on a copy.
+    """
+    saved: list[tuple[DictConfig, str, Any]] = []
+    cfg = composed
+    if any(not isinstance(_parent(composed, o)[0], DictConfig) for o in changes):
+        cfg = copy.deepcopy(composed)
+    try:
+        for override in changes:
+            parent, leaf = _parent(cfg, override)
+            if cfg is composed:
+                node = parent._get_node(leaf)  # the raw value: an interpolation stays one
+                saved.append((parent, leaf, node._value()))
+            OmegaConf.update(cfg, override.get_key_element(), override.value(), merge=True)
+        yield cfg
+    except OmegaConfBaseException as exc:
+        raise ConfigError.from_message(one_line_error(exc)) from None
+    finally:
+        for parent, leaf, value in reversed(saved):
+            parent[leaf] = value
+
+
+def _parent(cfg: DictConfig, override: Override) -> tuple[Any, str]:
+    """The container holding an override's key, and the key's last part."""
+    head, _, leaf = override.get_key_element().rpartition(".")
+    return (OmegaConf.select(cfg, head) if head else cfg), leaf
+
+
 def iter_run_configs(base: list[str], points: list[list[str]]) -> Iterator[RunConfig]:
     """:func:`compose_run_config` of ``base + point`` for each point, ``base`` composed once.
 
@@ -261,13 +294,9 @@ def iter_run_configs(base: list[str], points: list[list[str]]) -> Iterator[RunCo
         if not changes or not all(is_value_change(composed, o) for o in changes):
             yield compose_run_config(applied)
             continue
-        cfg = copy.deepcopy(composed)
-        try:
-            for override in changes:
-                OmegaConf.update(cfg, override.get_key_element(), override.value(), merge=True)
-        except OmegaConfBaseException as exc:
-            raise ConfigError.from_message(one_line_error(exc)) from None
-        yield _typed(cfg, applied)
+        with _values_set(composed, changes) as cfg:
+            typed = _typed(cfg, applied)
+        yield typed
 
 
 def compose_run_config(overrides: list[str] | None = None) -> RunConfig:
