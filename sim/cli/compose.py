@@ -220,10 +220,15 @@ def _composed(overrides: list[str]) -> DictConfig:
         GlobalHydra.instance().clear()
 
 
-def _typed(composed: DictConfig, overrides: list[str]) -> RunConfig:
-    """A composed config converted, its GENIUS files read, and validated."""
+def _typed(composed: DictConfig, overrides: list[str], keys_checked: bool = False) -> RunConfig:
+    """A composed config converted, its GENIUS files read, and validated.
+
+    ``keys_checked``: its keys are those of a config :func:`to_run_config` already checked (only
+    values were set since), so only the conversion is left.
+    """
     try:
-        cfg = to_run_config(composed, overrides)
+        cfg = OmegaConf.to_object(composed) if keys_checked else to_run_config(composed, overrides)
+        assert isinstance(cfg, RunConfig)
     except OmegaConfBaseException as exc:
         raise ConfigError.from_message(one_line_error(exc)) from None
     cfg = resolve_genius(cfg)  # a scenario=genius config reads its files here
@@ -281,6 +286,8 @@ def iter_run_configs(base: list[str], points: list[list[str]]) -> Iterator[RunCo
     trust.check_overrides(list(base))
     try:
         composed = _composed(list(base))
+        reject_unknown_keys(composed)  # once: a point that only sets values adds no key
+        reject_no_op_mappings(composed, list(base))
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError.from_message(one_line_error(exc)) from None
     parser = OverridesParser.create()
@@ -295,7 +302,7 @@ def iter_run_configs(base: list[str], points: list[list[str]]) -> Iterator[RunCo
             yield compose_run_config(applied)
             continue
         with _values_set(composed, changes) as cfg:
-            typed = _typed(cfg, applied)
+            typed = _typed(cfg, applied, keys_checked=True)
         yield typed
 
 
