@@ -106,6 +106,8 @@ class Coordinator(mesa.Agent):
         repayment counts in full even where the raw value had left [0, 1].
         """
         state = self.world.state
+        if self.world.tracer is not None:
+            self.world.tracer.links(self.party, counterpart, links.commit, links.repay)
         committed = np.isfinite(links.commit)
         if committed.any():
             caps = state.link_cap[:, counterpart, :]

@@ -55,6 +55,21 @@ class TraceRecorder:
         for r in np.flatnonzero(mask):
             self._row(int(r), event=kind, proposer=self.compiled.party_names[party], weeks=weeks)
 
+    def links(self, party: int, counterpart: int, commit: FloatArray, repay: FloatArray) -> None:
+        """A coordinator's links this week: ``commit`` and ``repay`` are ``(R, T)``.
+
+        On the deadlocked track the counterpart commits (its reservation value is capped at
+        ``cap``); on the donor track its reservation value rises by ``repay``.
+        """
+        names, tracks = self.compiled.party_names, self.compiled.tracks
+        who = {"proposer": names[party], "counterpart": names[counterpart]}
+        for r, k in zip(*np.nonzero(np.isfinite(commit)), strict=True):
+            cap = float(commit[r, k])
+            self._row(int(r), track=tracks[k].name, event="link commitment", cap=cap, **who)
+        for r, k in zip(*np.nonzero(repay != 0.0), strict=True):
+            rise = float(repay[r, k])
+            self._row(int(r), track=tracks[k].name, event="link repayment", repay=rise, **who)
+
     def offers(self, k: int, idx: IntArray, *moves: Move) -> None:
         """The offers made this week on track ``k`` (withheld ones are not recorded)."""
         compiled, state = self.compiled, self.state

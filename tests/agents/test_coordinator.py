@@ -346,3 +346,21 @@ def test_win_set_lookup_matches_a_brute_force_search(default_politics, min_ratif
                 hit = found >= 0
                 np.testing.assert_array_equal(track.utilities[chooser][found[hit]], best[hit])
                 assert accepts[np.flatnonzero(hit), found[hit]].all()  # in the win-set, accepted
+
+
+def test_a_replays_trace_shows_the_commitment_and_the_repayment() -> None:
+    """A linked replicate's trace names the deadlocked track's cap and the donor's rise."""
+    on = finished_model(cross_track_config(0.25))
+    r = int(np.flatnonzero(np.isfinite(on.state.link_cap[:, US, 0]))[0])
+    model = build_experiment(cross_track_config(0.25)).model(
+        np.array([r], dtype=np.int64), record_trace=True
+    )
+    model.run()
+    trace = pd.DataFrame(model.tracer.rows)
+    commitment = trace[trace["event"] == "link commitment"]
+    repayment = trace[trace["event"] == "link repayment"]
+    assert list(commitment["track"]) == ["a"] and list(repayment["track"]) == ["b"]
+    assert set(commitment["counterpart"]) == {"united_states"}
+    assert commitment["cap"].iloc[0] == pytest.approx(on.state.link_cap[r, US, 0])
+    assert repayment["repay"].iloc[0] > 0
+    assert commitment["week"].iloc[0] == repayment["week"].iloc[0]
