@@ -100,6 +100,7 @@ def test_eight_issue_record() -> None:
     assert 1 <= rec["weeks_stepped"] <= 52
 
 
+@pytest.mark.slow  # the `tiny` fixture runs every benchmark once (10 s); `make test-slow`
 def test_scaling_records(tiny: dict[str, Any]) -> None:
     for rec, n in zip(tiny["scale_replicates"], (40, 80), strict=True):
         check_rate(rec, n)
@@ -116,6 +117,7 @@ def test_linear_fit_recovers_a_line() -> None:
     )
 
 
+@pytest.mark.slow  # the `tiny` fixture runs every benchmark once (10 s); `make test-slow`
 def test_memory_and_parallel_records(tiny: dict[str, Any]) -> None:
     mem = tiny["memory"][0]
     assert mem["unit"] == "MiB" and 0 < mem["baseline_mib"] <= mem["peak_mib"]
@@ -127,6 +129,7 @@ def test_memory_and_parallel_records(tiny: dict[str, Any]) -> None:
     assert eff["efficiency_best"] == pytest.approx(eff["speedup_best"] / 2)
 
 
+@pytest.mark.slow  # the `tiny` fixture runs every benchmark once (10 s); `make test-slow`
 def test_profile_and_report(tiny: dict[str, Any]) -> None:
     prof = tiny["profiles"][0]
     assert prof["total_s"] > 0
