@@ -233,3 +233,37 @@ def test_the_trace_shows_a_failed_ratification_apart_from_the_deal(drawn, tmp_pa
     assert any(list(ln.get_xdata()) == [5] for ln in ratified)
     assert not any(3 in list(ln.get_xdata()) for ln in ratified)
     assert "ratification failed in week 3" in ax.get_title(loc="left")
+
+
+def test_the_trace_marks_a_coordinators_link_on_the_tracks_it_touched(drawn, tmp_path) -> None:
+    trace = pd.DataFrame(
+        {
+            "week": [2, 4, 4, 6],
+            "track": ["a", "a", "b", "b"],
+            "event": ["offer", "link commitment", "link repayment", "offer"],
+            "proposer": ["canada", "canada", "canada", "united_states"],
+            "accepted": [False, None, None, True],
+            "utility_canada": [0.6, np.nan, np.nan, 0.5],
+            "utility_united_states": [0.4, np.nan, np.nan, 0.5],
+        }
+    )
+    outcome = pd.DataFrame(
+        {
+            "replicate": [0, 0],
+            "track": ["a", "b"],
+            "agreed": [False, True],
+            "agreement_week": [None, 6],
+            "utility_canada": [0.0, 0.5],
+            "utility_united_states": [0.0, 0.5],
+            "reservation_canada": [0.3, 0.3],
+            "reservation_united_states": [0.3, 0.3],
+        }
+    )
+    figures.plot_trace(trace, outcome, 10, tmp_path / "t.png")
+    (fig,) = drawn
+    for ax in fig.axes[:2]:
+        links = [ln for ln in ax.get_lines() if ln.get_label() == "coordinator's link"]
+        assert [list(ln.get_xdata()) for ln in links] == [[4, 4]]
+        assert "linked in week 4" in ax.get_title(loc="left")
+    legend_texts = [t.get_text() for t in fig.legends[0].texts]
+    assert "coordinator's link" in legend_texts

@@ -49,6 +49,10 @@ __all__ = [
 FRONTIER_SHARE_RANGE = (1e-4, 1.0)
 
 
+#: Trace events of a coordinator's link (:meth:`sim.engine.trace.TraceRecorder.links`).
+LINK_EVENTS = ("link commitment", "link repayment")
+
+
 def _save(fig: plt.Figure, path: Path) -> Path:
     fig.tight_layout()
     return save_figure(fig, path)
@@ -424,6 +428,14 @@ def _ratification_weeks(trace: pd.DataFrame, track: str) -> tuple[list[int], lis
     return ok, failed
 
 
+def _link_weeks(trace: pd.DataFrame, track: str) -> list[int]:
+    """Weeks a coordinator's link touched the track (its commitment or its repayment)."""
+    if not len(trace) or "event" not in trace:
+        return []
+    links = trace[(trace["track"] == track) & trace["event"].isin(LINK_EVENTS)]
+    return sorted(set(links["week"].astype(int)))
+
+
 @styled
 def plot_trace(
     trace: pd.DataFrame,
@@ -437,15 +449,21 @@ def plot_trace(
 
     Each proposer's offers are drawn twice, as worth to itself (solid) and to the other party
     (dotted); an accepted offer that was ratified is a star, one whose ratification failed an
-    open red cross with a dotted vertical line (the talks went on), and each party's
-    reservation value on the track is a thin horizontal line.
+    open red cross with a dotted vertical line (the talks went on), a coordinator's link on the
+    track a dashed grey vertical line, and each party's reservation value on the track is a thin
+    horizontal line.
     """
     tlabels, plabels = track_labels or {}, party_labels or {}
     tracks = [str(t) for t in outcome["track"]]
     parties = [c.removeprefix("utility_") for c in outcome.columns if c.startswith("utility_")]
     colours = {p: colour(i) for i, p in enumerate(parties)}
     fig, axes = plt.subplots(
-        len(tracks), 1, figsize=(PAGE_IN, 1.5 * len(tracks) + 0.9), sharex=True, squeeze=False
+        len(tracks),
+        1,
+        figsize=(PAGE_IN, 1.5 * len(tracks) + 1.4),
+        sharex=True,
+        squeeze=False,
+        layout="constrained",  # the title above the panels and the legend below, never over them
     )
     for ax, track in zip(axes[:, 0], tracks, strict=True):
         _trace_panel(ax, trace, outcome, track, parties, colours, plabels)
@@ -454,6 +472,9 @@ def plot_trace(
         _, failed = _ratification_weeks(trace, track)
         if failed:
             verdict += f"; ratification failed in week {', '.join(map(str, failed))}"
+        linked = _link_weeks(trace, track)
+        if linked:
+            verdict += f"; linked in week {', '.join(map(str, linked))}"
         ax.set_title(f"{tlabels.get(track, human(track))}: {verdict}", loc="left")
         ax.set_ylim(-0.02, 1.02)
         ax.set_ylabel("utility")
@@ -467,16 +488,11 @@ def plot_trace(
                 legend[name] = handle
     if legend:
         fig.legend(
-            list(legend.values()),
-            list(legend),
-            loc="lower center",
-            ncol=3,
-            frameon=False,
-            bbox_to_anchor=(0.5, 1.0),
+            list(legend.values()), list(legend), loc="outside lower center", ncols=3, frameon=False
         )
     replicate = int(outcome["replicate"].iloc[0])
-    fig.suptitle(f"Replicate {replicate}: offers week by week", y=1.06)
-    return _save(fig, path)
+    fig.suptitle(f"Replicate {replicate}: offers week by week")
+    return save_figure(fig, path)  # laid out by constrained layout (tight_layout would undo it)
 
 
 def _trace_panel(
@@ -495,6 +511,8 @@ def _trace_panel(
         ax.axhline(final[f"reservation_{party}"], color=colours[party], lw=0.6, alpha=0.6)
     for week in failed_weeks:
         ax.axvline(week, color=DEADLINE_COLOUR, lw=0.8, ls=":")
+    for week in _link_weeks(trace, track):
+        ax.axvline(week, color="0.45", lw=0.9, ls="--", label="coordinator's link")
     for proposer in parties:
         offers = rows[rows["proposer"] == proposer] if len(rows) else rows
         if offers.empty:
