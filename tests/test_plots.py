@@ -267,3 +267,20 @@ def test_the_trace_marks_a_coordinators_link_on_the_tracks_it_touched(drawn, tmp
         assert "linked in week 4" in ax.get_title(loc="left")
     legend_texts = [t.get_text() for t in fig.legends[0].texts]
     assert "coordinator's link" in legend_texts
+
+
+def test_the_trace_says_when_no_offer_was_made_on_a_track(drawn, tmp_path) -> None:
+    trace = pd.DataFrame(
+        {"week": [1], "track": ["a"], "event": ["offer"], "proposer": ["canada"]}
+        | {"accepted": [False], "utility_canada": [0.6], "utility_united_states": [0.4]}
+    )
+    outcome = pd.DataFrame(
+        {"replicate": [0, 0], "track": ["a", "energy"], "agreed": [False, False]}
+        | {"agreement_week": [None, None], "utility_canada": [0.0, 0.0]}
+        | {"utility_united_states": [0.0, 0.0], "reservation_canada": [0.3, 0.3]}
+        | {"reservation_united_states": [0.3, 0.3]}
+    )
+    figures.plot_trace(trace, outcome, 10, tmp_path / "t.png")
+    (fig,) = drawn
+    titles = [ax.get_title(loc="left") for ax in fig.axes[:2]]
+    assert "no offer was made" not in titles[0] and "no offer was made" in titles[1]

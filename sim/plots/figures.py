@@ -428,6 +428,13 @@ def _ratification_weeks(trace: pd.DataFrame, track: str) -> tuple[list[int], lis
     return ok, failed
 
 
+def _offered(trace: pd.DataFrame, track: str) -> bool:
+    """Whether any offer was made on the track."""
+    if not len(trace) or "event" not in trace:
+        return False
+    return bool(((trace["track"] == track) & (trace["event"] == "offer")).any())
+
+
 def _link_weeks(trace: pd.DataFrame, track: str) -> list[int]:
     """Weeks a coordinator's link touched the track (its commitment or its repayment)."""
     if not len(trace) or "event" not in trace:
@@ -475,6 +482,8 @@ def plot_trace(
         linked = _link_weeks(trace, track)
         if linked:
             verdict += f"; linked in week {', '.join(map(str, linked))}"
+        if not _offered(trace, track):
+            verdict += "; no offer was made"
         ax.set_title(f"{tlabels.get(track, human(track))}: {verdict}", loc="left")
         ax.set_ylim(-0.02, 1.02)
         ax.set_ylabel("utility")
