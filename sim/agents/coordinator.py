@@ -63,6 +63,8 @@ class Coordinator(mesa.Agent):
         """Lower the mandate on the party's open tracks by this week's deals on its tracks."""
         world = self.world
         state, mine = world.state, world.at_track[self.party]
+        if self.spec.mandate_momentum == 0.0 or not state.concluded_now[:, mine].any():
+            return  # most weeks no deal is concluded: nothing moves
         n_deals = (state.concluded_now & mine).sum(axis=1).astype(np.float64)  # (R,)
         shift = -self.spec.mandate_momentum * n_deals[:, None] * (state.is_open & mine)
         state.mandate_drift[:, self.party, :] += shift
