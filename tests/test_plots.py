@@ -20,7 +20,10 @@ from sim.plots.style import PALETTE, human, line_style, option_label, percent
 B2_U = np.array([[1.0, 0.8, 0.5, 0.1], [0.2, 0.55, 0.75, 0.5]])  # SCENARIO.md B2
 
 
-@pytest.mark.parametrize(("n", "m"), [(4, 3), (25_000, 500), (50, 0)])
+@pytest.mark.parametrize(
+    ("n", "m"),
+    [(4, 3), pytest.param(25_000, 500, marks=pytest.mark.slow), (50, 0)],  # 1.5 s: make test-slow
+)
 def test_plot_outcomes_over_frontier_writes_png(tmp_path: Path, n: int, m: int) -> None:
     rng = np.random.default_rng(n)
     u = B2_U if n == 4 else rng.random((2, n))

@@ -267,9 +267,10 @@ def test_the_quickstart_notebook_runs_without_errors(
                 ["negotiator.canada.strategy=conceder", "negotiator.canada.beta=4.0"],
             ],
         ),
-        (
+        pytest.param(  # points Hydra composes (a config group, a deletion): 2 s
             ["scenario.linkage=false"],
             [["negotiator=default", "seed=4"], ["~scenario.coordinators.sabia"]],
+            marks=pytest.mark.slow,
         ),
     ],
 )

@@ -18,7 +18,8 @@ from sim.cli import job_compose
 from tests.conftest import run_cli
 
 QUICK = ("n_replicates=20", "progress=false")
-#: Each sweep here takes 3-6 s; one stays in the default suite.
+#: Each sweep here takes 3-6 s: all behind slow (the sweeps of the default suite run through
+#: the same path; these compare it with Hydra's own composition).
 SLOW = pytest.mark.slow  # >= 1.5 s in the suite; `make test-slow`
 
 
@@ -55,7 +56,10 @@ def _count_compositions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 @pytest.mark.parametrize(
     "sweep",
     [
-        ("scenario.leaders.carney.ratification_threshold_premium=0.0,0.1", "seed=3"),
+        pytest.param(
+            ("scenario.leaders.carney.ratification_threshold_premium=0.0,0.1", "seed=3"),
+            marks=SLOW,
+        ),
         # a preset: its sweep is in hydra.sweeper.params
         pytest.param(("+experiment=keystone_linkage",), marks=SLOW),
         pytest.param(
