@@ -418,11 +418,18 @@ def plot_outcomes_over_frontier(
     return _save(fig, path)
 
 
+def _track_events(trace: pd.DataFrame, track: str, *kinds: str) -> pd.DataFrame | None:
+    """The trace rows of the track's events of these kinds (``None``: a trace without events)."""
+    if not len(trace) or "event" not in trace:
+        return None
+    return trace[(trace["track"] == track) & trace["event"].isin(kinds)]
+
+
 def _ratification_weeks(trace: pd.DataFrame, track: str) -> tuple[list[int], list[int]]:
     """Weeks of the track's ratified deal and of its failed ratifications."""
-    if not len(trace) or "event" not in trace:
+    draws = _track_events(trace, track, "ratification")
+    if draws is None:
         return [], []
-    draws = trace[(trace["track"] == track) & (trace["event"] == "ratification")]
     ok = draws[draws["accepted"].astype(bool)]["week"].astype(int).tolist()
     failed = draws[~draws["accepted"].astype(bool)]["week"].astype(int).tolist()
     return ok, failed
@@ -430,17 +437,14 @@ def _ratification_weeks(trace: pd.DataFrame, track: str) -> tuple[list[int], lis
 
 def _offered(trace: pd.DataFrame, track: str) -> bool:
     """Whether any offer was made on the track."""
-    if not len(trace) or "event" not in trace:
-        return False
-    return bool(((trace["track"] == track) & (trace["event"] == "offer")).any())
+    offers = _track_events(trace, track, "offer")
+    return offers is not None and len(offers) > 0
 
 
 def _link_weeks(trace: pd.DataFrame, track: str) -> list[int]:
     """Weeks a coordinator's link touched the track (its commitment or its repayment)."""
-    if not len(trace) or "event" not in trace:
-        return []
-    links = trace[(trace["track"] == track) & trace["event"].isin(LINK_EVENTS)]
-    return sorted(set(links["week"].astype(int)))
+    links = _track_events(trace, track, *LINK_EVENTS)
+    return [] if links is None else sorted(set(links["week"].astype(int)))
 
 
 @styled
@@ -513,7 +517,8 @@ def _trace_panel(
     colours: Mapping[str, str],
     plabels: Mapping[str, str],
 ) -> None:
-    rows = trace[(trace["track"] == track) & (trace["event"] == "offer")] if len(trace) else trace
+    offered = _track_events(trace, track, "offer")
+    rows = trace if offered is None else offered
     final = outcome[outcome["track"].astype(str) == track].iloc[0]
     ok_weeks, failed_weeks = _ratification_weeks(trace, track)
     for party in parties:
