@@ -68,7 +68,7 @@ test-slow: $(STAMP) $(FRONTEND_STAMP) $(BROWSER_STAMP)
 # `make venv-reset` puts them back).
 test-cluster: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[$(EXTRAS),ray]'
-	$(PY) -m pytest -m cluster
+	$(PY) -m pytest -m cluster -n 0  # one cluster at a time
 
 venv-reset:
 	$(PY) -m pip install --quiet -c $(LOCK) -e '.[$(EXTRAS)]'
