@@ -65,9 +65,12 @@ class Coordinator(mesa.Agent):
         state, mine = world.state, world.at_track[self.party]
         if self.spec.mandate_momentum == 0.0 or not state.concluded_now[:, mine].any():
             return  # most weeks no deal is concluded: nothing moves
-        n_deals = (state.concluded_now & mine).sum(axis=1).astype(np.float64)  # (R,)
-        shift = -self.spec.mandate_momentum * n_deals[:, None] * (state.is_open & mine)
-        state.mandate_drift[:, self.party, :] += shift
+        # only the replicates with a deal this week: the others' shift is zero
+        concluded = state.concluded_now & mine
+        rows = np.flatnonzero(concluded.any(axis=1))
+        n_deals = np.count_nonzero(concluded[rows], axis=1).astype(np.float64)
+        shift = -self.spec.mandate_momentum * n_deals[:, None] * (state.is_open[rows] & mine)
+        state.mandate_drift[rows, self.party, :] += shift
 
     def _link(self) -> None:
         """Move concessions across the tracks the party shares with each counterpart."""
@@ -110,6 +113,7 @@ class Coordinator(mesa.Agent):
         state = self.world.state
         if self.world.tracer is not None:
             self.world.tracer.links(self.party, counterpart, links.commit, links.repay)
+        state.links_made = True
         committed = np.isfinite(links.commit)
         if committed.any():
             caps = state.link_cap[:, counterpart, :]

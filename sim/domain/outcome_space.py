@@ -18,6 +18,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
+from sim.domain.ranking import AtOrAboveCounter
 from sim.domain.scenario import Issue, Party, Scenario, Track
 
 FloatArray = npt.NDArray[np.float64]
@@ -66,6 +67,11 @@ class CompiledTrack:
         the whole ranking on every call (46,656 doubles on workload 2's track).
         """
         return _readonly(np.ascontiguousarray(self.sorted_desc[:, ::-1]))
+
+    @cached_property
+    def at_or_above(self) -> tuple[AtOrAboveCounter, ...]:
+        """Per party, the count of its ranked outcomes worth at least a target (offers)."""
+        return tuple(AtOrAboveCounter(row) for row in self.sorted_asc)
 
     def best_for_opponent(self, party: int, opponent: int) -> IntArray:
         """For each prefix of ``party``'s ranking, the outcome in it the opponent values most.

@@ -138,6 +138,8 @@ class NegotiationModel(mesa.Model):
         for agent in self._drawing_agents():
             agent.receive_draws(draws)
         self.review.receive_draws(draws, self.state)
+        #: ``(R, P, T)`` scratch space for the weekly bookkeeping (no allocation per step).
+        self._scratch = np.empty(self.state.initial_reservation.shape)
         self._update_weekly_cost()
         #: Records week-by-week events, offers and ratification draws (``record_trace`` only).
         self.tracer = TraceRecorder(compiled, self.state) if record_trace else None
@@ -256,9 +258,7 @@ class NegotiationModel(mesa.Model):
         state.talking = (state.week >= state.suspended_until) & ~state.terminated
         state.weeks_suspended += state.step_weeks * (~state.talking & state.is_open)
         self._activate(Stakeholder, "act")
-        bound = self.protocol.max_pressure_drift
-        pushed = state.pressure_drift + state.step_weeks * state.lobby_push * state.is_open[:, None]
-        state.pressure_drift = np.clip(pushed, -bound, bound)
+        self._press(state)
         state.refresh_reservation()
         self._reprice()
         was_open = state.is_open.copy()
@@ -269,7 +269,7 @@ class NegotiationModel(mesa.Model):
         state.concluded_now = was_open & ~state.is_open
         self._activate(Coordinator, "act")
         state.refresh_reservation()
-        state.delay_cost += (state.step_weeks * state.weekly_cost) * state.is_open[:, None, :]
+        self._accrue_delay_cost(state)
         if self.tracer is not None:
             self.tracer.week_state()
         self.review.decide(state)
@@ -277,6 +277,28 @@ class NegotiationModel(mesa.Model):
         state.step += 1
         if state.week >= self.n_weeks or not state.is_open.any():
             self.running = False
+
+    def _press(self, state: BatchState) -> None:
+        """The stakeholders' weekly push moves the open tracks' drift (bounded), in place."""
+        bound = self.protocol.max_pressure_drift
+        push = self._scaled(state.lobby_push, state.step_weeks)
+        push *= state.is_open[:, None]
+        drift = np.add(state.pressure_drift, push, out=state.pressure_drift)
+        np.clip(drift, -bound, bound, out=drift)
+
+    def _accrue_delay_cost(self, state: BatchState) -> None:
+        """Each open track's status quo costs the step's weeks at this week's tariffs."""
+        cost = self._scaled(state.weekly_cost, state.step_weeks)
+        cost *= state.is_open[:, None, :]
+        state.delay_cost += cost
+
+    def _scaled(self, weekly: FloatArray, weeks: int) -> FloatArray:
+        """``weeks * weekly`` in this model's scratch array (a copy where ``weeks`` is 1)."""
+        scratch = self._scratch
+        if weeks == 1:  # 1 * x is x
+            np.copyto(scratch, weekly)
+            return scratch
+        return np.multiply(weeks, weekly, out=scratch)
 
     def _step_weeks(self) -> int:
         """One week up to the deadline, then ``meeting_interval_weeks`` (never past the horizon)."""

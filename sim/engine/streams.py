@@ -92,8 +92,11 @@ def draw_block(seed: int, replicates: IntArray, block: DrawBlock) -> FloatArray:
             first = int(replicates[run[0]])
             part = _philox(key, first * steps).random(run.size * width)
             flat[run] = part.reshape(run.size, width)
-    # a view: each replicate's first ``size`` doubles (the rest of its last step unused)
-    return flat[:, : block.size].reshape((n, *block.shape))
+    # each replicate's first ``size`` doubles (the rest of its last step unused), stored
+    # replicates last: a week reads one draw of every replicate (``block[:, step]``), which
+    # in the stream's order would touch a cache line per replicate
+    drawn = flat[:, : block.size].reshape((n, *block.shape))
+    return np.ascontiguousarray(np.moveaxis(drawn, 0, -1)).transpose(-1, *range(len(block.shape)))
 
 
 def _philox(key: npt.NDArray[np.uint64], counter: int) -> np.random.Generator:

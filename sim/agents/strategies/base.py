@@ -165,7 +165,7 @@ def including_offer(view: TrackView, offer: IntArray) -> TrackView:
     """
     if view.history.shape[2] == 0:
         return view
-    filled = view.history.copy()
+    filled = view.history.copy(order="K")  # keeps the batch state's memory layout
     seen = filled[view.replicates, view.opponent, -1]
     filled[view.replicates, view.opponent, -1] = np.where(seen < 0, offer, seen)
     return replace(view, history=filled)

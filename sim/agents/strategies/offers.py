@@ -1,7 +1,8 @@
 """Offer policies: given a target utility per replicate, pick one outcome per replicate.
 
-Both are O(log n) per replicate: the outcomes a negotiator would accept at target ``x`` are a
-prefix of its precomputed ranking, found with ``searchsorted``.
+Both are O(1) per replicate on a scenario's small tracks: the outcomes a negotiator would accept
+at target ``x`` are a prefix of its precomputed ranking, counted from buckets
+(:mod:`sim.domain.ranking`; a binary search where many utilities tie).
 """
 
 from __future__ import annotations
@@ -20,11 +21,6 @@ IntArray = npt.NDArray[np.int64]
 OfferPolicy = Callable[[TrackView, FloatArray], IntArray]
 
 
-def _count_at_or_above(ascending: FloatArray, target: FloatArray) -> IntArray:
-    below = np.searchsorted(ascending, target - UTILITY_EPS, side="left")
-    return np.maximum(ascending.size - below, 1).astype(np.int64)
-
-
 def n_at_or_above(view: TrackView, target: FloatArray) -> IntArray:
     """How many outcomes give me at least ``target`` (at least 1: my best outcome).
 
@@ -32,10 +28,10 @@ def n_at_or_above(view: TrackView, target: FloatArray) -> IntArray:
     handful of feasible sets, not over replicates).
     """
     if view.groups is None:
-        return _count_at_or_above(view.track.sorted_asc[view.me], target)
+        return view.track.at_or_above[view.me].count(target, UTILITY_EPS)
     m = np.empty(target.shape, dtype=np.int64)
     for at, table in zip(view.groups.positions, view.groups.tables, strict=True):
-        m[at] = _count_at_or_above(table.sorted_asc[view.me], target[at])
+        m[at] = table.at_or_above[view.me].count(target[at], UTILITY_EPS)
     return m
 
 
