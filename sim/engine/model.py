@@ -324,7 +324,10 @@ class NegotiationModel(mesa.Model):
         """Recompute the weekly cost of the rows whose tariffs rose this week."""
         state = self.state
         if state.repriced:
-            self._update_weekly_cost(np.unique(np.concatenate(state.repriced)))
+            hit = np.zeros(state.n_replicates, dtype=bool)  # a mask: np.unique hashes, slower
+            for rows in state.repriced:
+                hit[rows] = True
+            self._update_weekly_cost(np.flatnonzero(hit))
             state.repriced.clear()
 
     def run(self) -> None:
@@ -355,7 +358,7 @@ class NegotiationModel(mesa.Model):
             self._negotiate_round(k, np.flatnonzero(active), 0)
             return
         state = self.politics.condition_class[k][self._condition_state(k)]
-        present = np.unique(state[active])
+        present = np.flatnonzero(np.bincount(state[active]))  # the sets present, ascending
         if present.size > 1 and self.fuses_groups[k]:  # one round for every feasible set
             rows = np.flatnonzero(active)
             of_row = state[rows]
