@@ -228,8 +228,19 @@ class Negotiator(mesa.Agent):
         return self.strategy.propose(view)
 
     def respond(self, view: TrackView, offer: IntArray) -> BoolArray:
-        """Whether to accept the opponent's offer, per replicate (the strategy decides)."""
-        return self.strategy.respond(view, offer)
+        """Whether to accept the opponent's offer, per replicate (the strategy decides).
+
+        An offer below my reservation value is never accepted (every acceptance condition has
+        that floor), so the strategy is asked only where the offer clears it: on most rows it
+        does not, and the strategy's answer there would cost a whole next offer.
+        """
+        clears = self.commits(view, offer)
+        rows = np.flatnonzero(clears)
+        if rows.size == clears.size:
+            return self.strategy.respond(view, offer)
+        if rows.size:
+            clears[rows] = self.strategy.respond(view.subset(rows), offer[rows])
+        return clears
 
     def answer(self, view: TrackView, offer: IntArray) -> tuple[BoolArray, IntArray]:
         """Whether to accept ``offer``, and the counter-offer made where it is not accepted.

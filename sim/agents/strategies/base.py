@@ -74,6 +74,14 @@ class RankingGroups:
     pareto: tuple[IntArray, ...]
     best: FloatArray
 
+    def subset(self, rows: IntArray) -> RankingGroups:
+        """The groups of the replicates at positions ``rows`` (ascending) of the view."""
+        renumbered = np.full(self.best.size, -1, dtype=np.int64)
+        renumbered[rows] = np.arange(rows.size)
+        kept = (renumbered[at] for at in self.positions)
+        positions = tuple(at[at >= 0] for at in kept)
+        return replace(self, positions=positions, best=self.best[rows])
+
 
 @dataclass(frozen=True)
 class TrackView:
@@ -154,6 +162,24 @@ class TrackView:
     def my_utilities(self) -> FloatArray:
         """My utility of every outcome of the track."""
         return self.track.utilities[self.me]
+
+    def subset(self, rows: IntArray) -> TrackView:
+        """This view for the replicates at positions ``rows`` (ascending) only.
+
+        A strategy answers each replicate as it would in a batch of its own (results do not
+        depend on the batching), so its answers on the subset are its answers on those rows.
+        """
+        delay = self.delay_cost
+        odds = self.deal_odds
+        return replace(
+            self,
+            time=self.time[rows],
+            reservation=self.reservation[rows],
+            replicates=self.replicates[rows],
+            delay_cost=delay[rows] if isinstance(delay, np.ndarray) else delay,
+            deal_odds=None if odds is None else replace(odds, group=odds.group[rows]),
+            groups=None if self.groups is None else self.groups.subset(rows),
+        )
 
 
 def including_offer(view: TrackView, offer: IntArray) -> TrackView:
