@@ -23,6 +23,7 @@ import numpy.typing as npt
 from sim.agents.linking import Links, LinkTerms, WinSets, plan_links
 from sim.agents.world import World
 from sim.domain.scenario import CoordinatorSpec
+from sim.engine.state import any_per_row, count_per_row
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -67,8 +68,8 @@ class Coordinator(mesa.Agent):
             return  # most weeks no deal is concluded: nothing moves
         # only the replicates with a deal this week: the others' shift is zero
         concluded = state.concluded_now & mine
-        rows = np.flatnonzero(concluded.any(axis=1))
-        n_deals = np.count_nonzero(concluded[rows], axis=1).astype(np.float64)
+        rows = np.flatnonzero(any_per_row(concluded))
+        n_deals = count_per_row(concluded[rows]).astype(np.float64)
         shift = -self.spec.mandate_momentum * n_deals[:, None] * (state.is_open[rows] & mine)
         state.mandate_drift[rows, self.party, :] += shift
 

@@ -37,7 +37,7 @@ import numpy.typing as npt
 
 from sim.agents.strategies.base import UTILITY_EPS
 from sim.domain.politics import CompiledPolitics
-from sim.engine.state import BatchState
+from sim.engine.state import BatchState, count_per_row
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -188,7 +188,7 @@ def plan_links(
     links = Links(np.zeros(state.is_open.shape), np.full(state.is_open.shape, np.inf))
     live_all = state.is_open & state.talking
     # a link needs two tracks in talks: the other replicates are masked out, not looped over
-    sub = np.flatnonzero(live_all[:, tracks].sum(axis=1) >= 2)
+    sub = np.flatnonzero(count_per_row(live_all[:, tracks]) >= 2)
     if sub.size == 0:
         return links
     rv = state.current_reservation()[sub]

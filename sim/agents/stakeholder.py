@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from sim.agents.world import World
 from sim.domain.scenario import StakeholderSpec, Stance
+from sim.engine.state import any_per_row
 from sim.engine.streams import DrawBlock
 
 FloatArray = npt.NDArray[np.float64]
@@ -86,7 +87,7 @@ class Stakeholder(mesa.Agent):
         if self.provokes:
             u = self.provocation_uniforms[:, state.step]
             hazard = state.step_hazard(self.spec.provocation_hazard)
-            provoking = (u < hazard) & state.is_open.any(axis=1)
+            provoking = (u < hazard) & any_per_row(state.is_open)
             state.provoked[:, self.target] |= provoking
             if world.tracer is not None:
                 world.tracer.event("provocation", provoking, self.party, 1)

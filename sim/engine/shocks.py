@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from sim.domain.scenario import EventKind, ProtocolSpec
 from sim.domain.tariffs import TariffTables
-from sim.engine.state import BatchState
+from sim.engine.state import BatchState, any_per_row
 
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
@@ -159,7 +159,7 @@ class Escalation(Shock):
         state.extra_rate[rows] = extra
         state.escalations_suffered[rows] += struck.astype(np.int64)
         state.escalation_drift[rows] = -self.tariffs.escalation_slope * extra
-        state.escalations[rows] += is_open.any(axis=1).astype(np.int64)
+        state.escalations[rows] += any_per_row(is_open)
         state.repriced.append(rows)  # their weekly cost of delay changes with the tariffs
 
 

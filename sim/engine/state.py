@@ -38,6 +38,33 @@ TALKS_ENDED = 2
 HORIZON = 3
 
 
+#: An unsigned integer as wide as a row of 1, 2, 4 or 8 booleans.
+_ROW_WORD = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
+def any_per_row(mask: BoolArray) -> BoolArray:
+    """``mask.any(axis=1)`` of an ``(R, T)`` boolean array, fast.
+
+    numpy reduces along a short last axis element by element: ~280 us for 10,000 x 4, against
+    ~4 us reading each row's T bytes as one integer (a boolean is one byte, 0 or 1).
+    """
+    word = _ROW_WORD.get(mask.shape[1])
+    if word is not None and mask.flags.c_contiguous and mask.dtype == np.bool_:
+        return mask.view(word)[:, 0] != 0
+    out = mask[:, 0].copy()
+    for column in range(1, mask.shape[1]):
+        out |= mask[:, column]
+    return out
+
+
+def count_per_row(mask: BoolArray) -> IntArray:
+    """``mask.sum(axis=1)`` of an ``(R, T)`` boolean array, one column at a time (fast)."""
+    out = mask[:, 0].astype(np.int64)
+    for column in range(1, mask.shape[1]):
+        out += mask[:, column]
+    return out
+
+
 def _zeros(shape: tuple[int, ...], dtype: type = np.int64) -> npt.NDArray:
     return np.zeros(shape, dtype=dtype)
 
@@ -226,7 +253,7 @@ class BatchState:
 
     def end_talks(self, ending: BoolArray, cause: int) -> None:
         """Close every open track of the replicates ``ending`` with no deal, for ``cause``."""
-        ending = ending & self.is_open.any(axis=1)
+        ending = ending & any_per_row(self.is_open)
         self.talks_end_week[ending] = self.week
         self.talks_end_cause[ending] = cause
         self.is_open[ending] = False

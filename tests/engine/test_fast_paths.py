@@ -14,6 +14,7 @@ import pytest
 from sim.agents.strategies.acceptance import ACNext
 from sim.agents.strategies.offers import nearest_offer, pareto_offer
 from sim.agents.strategies.time_dependent import TimeDependentStrategy
+from sim.engine.state import any_per_row, count_per_row
 from sim.engine.streams import DrawBlock, draw_block
 from sim.runs.experiment import build_experiment
 from tests.agents.strategies.helpers import make_view, pie_track
@@ -93,3 +94,57 @@ def test_a_batch_drawn_in_place_equals_its_replicates_drawn_apart():
     )
     np.testing.assert_array_equal(batch, apart)
     assert batch.shape == (60, 13, 2)
+
+
+@pytest.mark.parametrize("n_tracks", [1, 2, 3, 4, 5, 8])
+def test_row_reductions_equal_numpy_s(n_tracks: int) -> None:
+    """``any_per_row`` and ``count_per_row`` answer what ``any``/``sum`` over axis 1 answer."""
+    rng = np.random.default_rng(n_tracks)
+    mask = rng.random((1_000, n_tracks)) < 0.3
+    for view in (mask, mask[::2], mask[:, ::-1]):  # contiguous, strided rows, reversed columns
+        np.testing.assert_array_equal(any_per_row(view), view.any(axis=1))
+        np.testing.assert_array_equal(count_per_row(view), view.sum(axis=1))
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        CONDITIONAL,  # energy's replicates in several feasible sets (RankingGroups)
+        ("negotiator.canada.strategy=relative_tit_for_tat",),  # learns from the history
+        ("negotiator.canada.offer_policy=expected_utility",),  # anticipates ratification
+    ],
+)
+def test_answers_asked_only_above_the_floor_equal_the_strategys_on_every_row(overrides):
+    """The first mover's answer to a counter-offer, asked only where the counter clears its
+    reservation value, equals its strategy's answer over the whole round."""
+    cfg = compose_run_config(["progress=false", *overrides])
+    model = build_experiment(cfg).model(np.arange(600, dtype=np.int64))
+    rng = np.random.default_rng(0)
+    accepted, grouped = 0, 0
+    for _ in range(36):  # into the weeks where counters start to clear reservation values
+        model.step()
+        for k, track in enumerate(model.compiled.tracks):
+            a, b = model._parties_in_order(k)
+            for rows, conditions in _round_sets(model, k):
+                view = a.views(k, conditions, rows, b, (model.state.week + 1,))[0]
+                counter = rng.integers(0, track.n_outcomes, rows.size)
+                expected = a.strategy.respond(view, counter)
+                np.testing.assert_array_equal(a.respond(view, counter), expected)
+                accepted += int(expected.sum())
+                grouped += view.groups is not None
+    assert accepted > 0  # some counters were accepted: the comparison covers both answers
+    assert grouped > 0 or overrides != CONDITIONAL
+
+
+def _round_sets(model, k):
+    """The rounds ``_negotiate_track`` would play on track ``k``: rows and feasible sets."""
+    rows = np.flatnonzero(model.state.is_open[:, k])
+    if rows.size == 0:
+        return []
+    if not model.politics.track_conditions[k]:
+        return [(rows, 0)]
+    of_row = model.politics.condition_class[k][model._condition_state(k)][rows]
+    present = np.unique(of_row)
+    if present.size > 1 and model.fuses_groups[k]:
+        return [(rows, tuple((int(s), np.flatnonzero(of_row == s)) for s in present))]
+    return [(rows[of_row == s], int(s)) for s in present]
