@@ -139,7 +139,7 @@ class NegotiationModel(mesa.Model):
             agent.receive_draws(draws)
         self.review.receive_draws(draws, self.state)
         #: ``(R, P, T)`` scratch space for the weekly bookkeeping (no allocation per step).
-        self._scratch = np.empty(self.state.initial_reservation.shape)
+        self._scratch = np.empty_like(self.state.initial_reservation)  # the state's layout
         self._update_weekly_cost()
         #: Records week-by-week events, offers and ratification draws (``record_trace`` only).
         self.tracer = TraceRecorder(compiled, self.state) if record_trace else None
@@ -261,7 +261,7 @@ class NegotiationModel(mesa.Model):
         self._press(state)
         state.refresh_reservation()
         self._reprice()
-        was_open = state.is_open.copy()
+        was_open = state.is_open.copy(order="K")
         for k in range(len(self.compiled.tracks)):
             active = state.is_open[:, k] & state.talking[:, k]
             if active.any():

@@ -65,6 +65,24 @@ def count_per_row(mask: BoolArray) -> IntArray:
     return out
 
 
+def _filled(shape: tuple[int, ...], value: object, dtype: type = np.int64) -> npt.NDArray:
+    """An array of ``shape`` (replicates first) filled with ``value``, stored replicates last.
+
+    A week reads and writes one party's and one track's values of many replicates
+    (``state.reservation[:, p, k][rows]``). Stored replicates first, those values are a cache
+    line apart; stored replicates last they are adjacent: a gather of 6,000 of 10,000
+    replicates of an ``(R, 2, 4)`` array takes ~9 us instead of ~80 us when not in cache.
+    Elementwise arithmetic gives the same numbers in either layout.
+    """
+    stored = np.full((*shape[1:], shape[0]), value, dtype=dtype)
+    return np.moveaxis(stored, -1, 0)
+
+
+def replicates_last(values: npt.NDArray) -> npt.NDArray:
+    """A copy of ``values`` (replicates first) stored replicates last, as :func:`_filled`."""
+    return np.moveaxis(np.ascontiguousarray(np.moveaxis(values, 0, -1)), -1, 0)
+
+
 def _zeros(shape: tuple[int, ...], dtype: type = np.int64) -> npt.NDArray:
     return np.zeros(shape, dtype=dtype)
 
@@ -166,46 +184,45 @@ class BatchState:
 
     def __post_init__(self) -> None:
         n_reps, n_parties, n_tracks = self.initial_reservation.shape
-        rt = (n_reps, n_tracks)
-        self.is_open = np.ones(rt, dtype=bool)
-        self.talking = np.ones(rt, dtype=bool)
-        self.concluded_now = np.zeros(rt, dtype=bool)
-        self.agreement_week = np.full(rt, NO_WEEK, dtype=np.int64)
-        self.agreed_outcome = np.full(rt, NO_OUTCOME, dtype=np.int64)
+        rt, rp, rpt = (n_reps, n_tracks), (n_reps, n_parties), self.initial_reservation.shape
+        self.initial_reservation = replicates_last(self.initial_reservation)
+        self.is_open = _filled(rt, True, bool)
+        self.talking = _filled(rt, True, bool)
+        self.concluded_now = _filled(rt, False, bool)
+        self.agreement_week = _filled(rt, NO_WEEK)
+        self.agreed_outcome = _filled(rt, NO_OUTCOME)
         # int32: outcome indices of a track fit, and the history is the largest array of a batch.
-        # Stored step-major, replicates last: a round writes one step's offers of many
-        # replicates, which are then adjacent in memory (a scatter over (R, T, P, S) touched a
-        # cache line per replicate, ~4x slower). Indexed ``(R, T, P, S)`` like any array.
+        # Step-major: a round writes one step's offers of many replicates, which are then
+        # adjacent in memory. Indexed ``(R, T, P, S)`` like any array.
         steps_first = (self.n_steps, n_tracks, n_parties, n_reps)
         stored = np.full(steps_first, NO_OUTCOME, dtype=np.int32)
         self.offers = cast(IntArray, stored.transpose(3, 1, 2, 0))
-        self.suspended_until = _zeros(rt)
-        self.weeks_suspended = _zeros(rt)
+        self.suspended_until = _filled(rt, 0)
+        self.weeks_suspended = _filled(rt, 0)
         self.escalations = _zeros((n_reps,))
-        rpt = self.initial_reservation.shape
-        self.escalations_suffered = _zeros(rpt)
-        self.extra_rate = np.zeros(rpt)
-        self.delay_cost = np.zeros(rpt)
-        self.weekly_cost = np.zeros(rpt)
-        self.terminated = np.zeros(rt, dtype=bool)
-        self.terminated_by = np.full(rt, -1, dtype=np.int64)
-        self.resume_after = _zeros(rt)
-        self.provoked = np.zeros((n_reps, n_parties), dtype=bool)
-        self.provoked_last_week = np.zeros((n_reps, n_parties), dtype=bool)
+        self.escalations_suffered = _filled(rpt, 0)
+        self.extra_rate = _filled(rpt, 0.0, np.float64)
+        self.delay_cost = _filled(rpt, 0.0, np.float64)
+        self.weekly_cost = _filled(rpt, 0.0, np.float64)
+        self.terminated = _filled(rt, False, bool)
+        self.terminated_by = _filled(rt, -1)
+        self.resume_after = _filled(rt, 0)
+        self.provoked = _filled(rp, False, bool)
+        self.provoked_last_week = _filled(rp, False, bool)
         self.first_review_week = np.full(n_reps, self.n_weeks - 1, dtype=np.int64)
         self.talks_end_week = np.full(n_reps, NO_WEEK, dtype=np.int64)
         self.talks_end_cause = _zeros((n_reps,))
-        self.directive_until = _zeros(self.initial_reservation.shape)
-        self.committed = np.zeros(self.initial_reservation.shape, dtype=bool)
-        self.pressure_drift = np.zeros(self.initial_reservation.shape)
-        self.lobby_push = np.zeros(self.initial_reservation.shape)
-        self.mandate_drift = np.zeros(self.initial_reservation.shape)
-        self.link_drift = np.zeros(self.initial_reservation.shape)
-        self.link_cap = np.full(self.initial_reservation.shape, np.inf)
-        self.escalation_drift = np.zeros(self.initial_reservation.shape)
-        self.ratification_attempts = _zeros(rt)
-        self.ratification_failures = _zeros(rt)
-        self.reservation = np.empty(self.initial_reservation.shape)
+        self.directive_until = _filled(rpt, 0)
+        self.committed = _filled(rpt, False, bool)
+        self.pressure_drift = _filled(rpt, 0.0, np.float64)
+        self.lobby_push = _filled(rpt, 0.0, np.float64)
+        self.mandate_drift = _filled(rpt, 0.0, np.float64)
+        self.link_drift = _filled(rpt, 0.0, np.float64)
+        self.link_cap = _filled(rpt, np.inf, np.float64)
+        self.escalation_drift = _filled(rpt, 0.0, np.float64)
+        self.ratification_attempts = _filled(rt, 0)
+        self.ratification_failures = _filled(rt, 0)
+        self.reservation = np.empty_like(self.initial_reservation)  # same layout
         self.refresh_reservation()
 
     @property
