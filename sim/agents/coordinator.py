@@ -72,6 +72,7 @@ class Coordinator(mesa.Agent):
         n_deals = count_per_row(concluded[rows]).astype(np.float64)
         shift = -self.spec.mandate_momentum * n_deals[:, None] * (state.is_open[rows] & mine)
         state.mandate_drift[rows, self.party, :] += shift
+        state.moved_rows.append(rows)
 
     def _link(self) -> None:
         """Move concessions across the tracks the party shares with each counterpart."""

@@ -268,7 +268,7 @@ class NegotiationModel(mesa.Model):
                 self._negotiate_track(k, active)
         state.concluded_now = was_open & ~state.is_open
         self._activate(Coordinator, "act")
-        state.refresh_reservation()
+        state.refresh_moved_reservation()
         self._accrue_delay_cost(state)
         if self.tracer is not None:
             self.tracer.week_state()
@@ -281,24 +281,23 @@ class NegotiationModel(mesa.Model):
     def _press(self, state: BatchState) -> None:
         """The stakeholders' weekly push moves the open tracks' drift (bounded), in place."""
         bound = self.protocol.max_pressure_drift
-        push = self._scaled(state.lobby_push, state.step_weeks)
-        push *= state.is_open[:, None]
+        push = self._open_share(state.lobby_push, state.step_weeks, state)
         drift = np.add(state.pressure_drift, push, out=state.pressure_drift)
         np.clip(drift, -bound, bound, out=drift)
 
     def _accrue_delay_cost(self, state: BatchState) -> None:
         """Each open track's status quo costs the step's weeks at this week's tariffs."""
-        cost = self._scaled(state.weekly_cost, state.step_weeks)
-        cost *= state.is_open[:, None, :]
+        cost = self._open_share(state.weekly_cost, state.step_weeks, state)
         state.delay_cost += cost
 
-    def _scaled(self, weekly: FloatArray, weeks: int) -> FloatArray:
-        """``weeks * weekly`` in this model's scratch array (a copy where ``weeks`` is 1)."""
-        scratch = self._scratch
-        if weeks == 1:  # 1 * x is x
-            np.copyto(scratch, weekly)
-            return scratch
-        return np.multiply(weeks, weekly, out=scratch)
+    def _open_share(self, weekly: FloatArray, weeks: int, state: BatchState) -> FloatArray:
+        """``weeks * weekly`` on the open tracks (0 elsewhere), in this model's scratch array."""
+        scratch, is_open = self._scratch, state.is_open[:, None, :]
+        if weeks == 1:  # 1 * x is x: one pass
+            return np.multiply(weekly, is_open, out=scratch)
+        np.multiply(weeks, weekly, out=scratch)
+        scratch *= is_open
+        return scratch
 
     def _step_weeks(self) -> int:
         """One week up to the deadline, then ``meeting_interval_weeks`` (never past the horizon)."""

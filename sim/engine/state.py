@@ -181,6 +181,8 @@ class BatchState:
     repriced: list[IntArray] = field(init=False, default_factory=list)
     #: Whether a coordinator has linked tracks (set :attr:`link_drift` or :attr:`link_cap`).
     links_made: bool = field(init=False, default=False)
+    #: Batch positions whose mandate moved since :attr:`reservation` was last refreshed.
+    moved_rows: list[IntArray] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         n_reps, n_parties, n_tracks = self.initial_reservation.shape
@@ -267,6 +269,31 @@ class BatchState:
     def refresh_reservation(self) -> None:
         """Set :attr:`reservation` to :meth:`current_reservation` (in place: twice a week)."""
         self.reservation = self.current_reservation(out=self.reservation)
+        self.moved_rows.clear()
+
+    def refresh_moved_reservation(self) -> None:
+        """Bring :attr:`reservation` up to date where it moved since the last refresh.
+
+        After the week's talks only the coordinators move reservation values: momentum on the
+        replicates with a deal this week (:attr:`moved_rows`), a link anywhere. The rows are
+        recomputed by the same arithmetic, so they equal a full refresh.
+        """
+        if self.links_made:
+            self.refresh_reservation()
+            return
+        if not self.moved_rows:
+            return
+        rows = self.moved_rows[0]
+        if len(self.moved_rows) > 1:  # a mask: np.unique hashes, slower
+            moved = np.zeros(self.n_replicates, dtype=bool)
+            for some in self.moved_rows:
+                moved[some] = True
+            rows = np.flatnonzero(moved)
+        total = self.initial_reservation[rows] + self.pressure_drift[rows]
+        total += self.mandate_drift[rows]
+        total += self.escalation_drift[rows]  # no link: no link drift and no cap
+        self.reservation[rows] = np.clip(total, 0.0, 1.0, out=total)
+        self.moved_rows.clear()
 
     def end_talks(self, ending: BoolArray, cause: int) -> None:
         """Close every open track of the replicates ``ending`` with no deal, for ``cause``."""
