@@ -542,8 +542,10 @@ class RunConfig:
             name), see :mod:`sim.engine.streams`.
         n_replicates: Monte Carlo replicates.
         batch_size: Replicates simulated together by one Mesa model. Larger batches spread the
-            per-week Python work over more replicates (10,000: about 1.5x the rate of 2,000 on
-            one core, at about 18 KB of memory per replicate of a batch); never changes results.
+            per-week Python work over more replicates (20,000: about 1.15x the rate of 10,000
+            and 2x that of 2,500 on one core, at about 18 KB of memory per replicate of a
+            batch; BENCHMARKS.md); never changes results. With several workers a run's batches
+            are made smaller so that each worker gets a few.
         n_workers: Worker processes; 0 means one per CPU core. More than the usable cores are
             capped to them with a notice (:mod:`sim.runs.limits`).
         force_workers: Refuse, rather than cap, an ``n_workers`` above the usable cores.
@@ -567,7 +569,7 @@ class RunConfig:
     experiment_name: str = "default"
     seed: int = 20251010
     n_replicates: int = 10_000
-    batch_size: int = 10_000
+    batch_size: int = 20_000
     n_workers: int = 1
     force_workers: bool = False
     progress: bool = True
