@@ -68,7 +68,7 @@ class Coordinator(mesa.Agent):
             return  # most weeks no deal is concluded: nothing moves
         # only the replicates with a deal this week: the others' shift is zero
         concluded = state.concluded_now & mine
-        rows = np.flatnonzero(any_per_row(concluded))
+        rows = any_per_row(concluded).nonzero()[0]
         n_deals = count_per_row(concluded[rows]).astype(np.float64)
         shift = -self.spec.mandate_momentum * n_deals[:, None] * (state.is_open[rows] & mine)
         state.mandate_drift[rows, self.party, :] += shift

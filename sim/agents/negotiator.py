@@ -235,7 +235,7 @@ class Negotiator(mesa.Agent):
         does not, and the strategy's answer there would cost a whole next offer.
         """
         clears = self.commits(view, offer)
-        rows = np.flatnonzero(clears)
+        rows = clears.nonzero()[0]
         if rows.size == clears.size:
             return self.strategy.respond(view, offer)
         if rows.size:

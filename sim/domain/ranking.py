@@ -59,7 +59,9 @@ class AtOrAboveCounter:
 
     def _buckets(self, keys: FloatArray) -> npt.NDArray[np.intp]:
         position = (keys - self.low) * self.scale
-        np.clip(position, 0.0, self.n_buckets - 1, out=position)
+        # maximum and minimum, not np.clip: its Python wrapper costs ~9 us a call
+        np.maximum(position, 0.0, out=position)
+        np.minimum(position, self.n_buckets - 1, out=position)
         return position.astype(np.intp)
 
     def count(self, target: FloatArray, eps: float) -> IntArray:

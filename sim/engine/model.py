@@ -283,7 +283,8 @@ class NegotiationModel(mesa.Model):
         bound = self.protocol.max_pressure_drift
         push = self._open_share(state.lobby_push, state.step_weeks, state)
         drift = np.add(state.pressure_drift, push, out=state.pressure_drift)
-        np.clip(drift, -bound, bound, out=drift)
+        np.maximum(drift, -bound, out=drift)  # two ufuncs: np.clip's wrapper costs ~9 us
+        np.minimum(drift, bound, out=drift)
 
     def _accrue_delay_cost(self, state: BatchState) -> None:
         """Each open track's status quo costs the step's weeks at this week's tariffs."""
@@ -326,7 +327,7 @@ class NegotiationModel(mesa.Model):
             hit = np.zeros(state.n_replicates, dtype=bool)  # a mask: np.unique hashes, slower
             for rows in state.repriced:
                 hit[rows] = True
-            self._update_weekly_cost(np.flatnonzero(hit))
+            self._update_weekly_cost(hit.nonzero()[0])
             state.repriced.clear()
 
     def run(self) -> None:
@@ -354,19 +355,19 @@ class NegotiationModel(mesa.Model):
     def _negotiate_track(self, k: int, active: BoolArray) -> None:
         """Group active replicates by which conditional options are feasible, then negotiate."""
         if not self.politics.track_conditions[k]:
-            self._negotiate_round(k, np.flatnonzero(active), 0)
+            self._negotiate_round(k, active.nonzero()[0], 0)
             return
         state = self.politics.condition_class[k][self._condition_state(k)]
         present = np.flatnonzero(np.bincount(state[active]))  # the sets present, ascending
         if present.size > 1 and self.fuses_groups[k]:  # one round for every feasible set
-            rows = np.flatnonzero(active)
+            rows = active.nonzero()[0]
             of_row = state[rows]
             self._negotiate_round(
-                k, rows, tuple((int(s), np.flatnonzero(of_row == s)) for s in present)
+                k, rows, tuple((int(s), (of_row == s).nonzero()[0]) for s in present)
             )
             return
         for s in present:  # at most one group per distinct feasible set
-            self._negotiate_round(k, np.flatnonzero(active & (state == s)), int(s))
+            self._negotiate_round(k, (active & (state == s)).nonzero()[0], int(s))
 
     def _negotiate_round(self, k: int, rows: IntArray, conditions: int | ConditionGroups) -> None:
         """One alternating-offers round on track ``k`` for batch positions ``rows``."""

@@ -110,7 +110,7 @@ class Suspension(Shock):
         size: float,
     ) -> None:
         """``suspended_until = max(suspended_until, week + weeks)`` where it fires."""
-        rows = np.flatnonzero(fires)  # the few replicates it hits, not the batch
+        rows = fires.nonzero()[0]  # the few replicates it hits, not the batch
         current = state.suspended_until[rows]
         later = np.maximum(current, state.week + weeks)
         state.suspended_until[rows] = np.where(tracks[None, :], later, current)
@@ -147,7 +147,7 @@ class Escalation(Shock):
         size: float,
     ) -> None:
         """``extra_rate[r, p, k] += size`` for every other party ``p`` at an open track."""
-        rows = np.flatnonzero(fires)  # the replicates it hits: the others are left as they are
+        rows = fires.nonzero()[0]  # the replicates it hits: the others are left as they are
         if rows.size == 0:
             return
         is_open = state.is_open[rows]
@@ -190,7 +190,7 @@ class Termination(Shock):
         size: float,
     ) -> None:
         """Mark the open concerned tracks terminated by ``party`` where it fires."""
-        rows = np.flatnonzero(fires)
+        rows = fires.nonzero()[0]
         terminated = state.terminated[rows]
         hit = tracks[None, :] & state.is_open[rows] & ~terminated
         state.terminated[rows] = terminated | hit
@@ -232,7 +232,7 @@ class Directive(Shock):
         size: float,
     ) -> None:
         """``directive_until[r, party, k] = max(..., week + weeks)`` where it fires."""
-        rows = np.flatnonzero(fires)
+        rows = fires.nonzero()[0]
         current = state.directive_until[rows, party, :]
         later = np.maximum(current, state.week + weeks)
         state.directive_until[rows, party, :] = np.where(tracks[None, :], later, current)

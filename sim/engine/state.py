@@ -83,6 +83,12 @@ def replicates_last(values: npt.NDArray) -> npt.NDArray:
     return np.moveaxis(np.ascontiguousarray(np.moveaxis(values, 0, -1)), -1, 0)
 
 
+def _clip_unit(values: FloatArray) -> FloatArray:
+    """``values`` clipped to [0, 1] in place (two ufuncs: np.clip's wrapper costs ~9 us)."""
+    np.maximum(values, 0.0, out=values)
+    return np.minimum(values, 1.0, out=values)
+
+
 def _zeros(shape: tuple[int, ...], dtype: type = np.int64) -> npt.NDArray:
     return np.zeros(shape, dtype=dtype)
 
@@ -264,7 +270,7 @@ class BatchState:
         value = self.raw_reservation(out)
         if self.links_made:  # before any link every cap is +inf
             np.minimum(value, self.link_cap, out=value)
-        return np.clip(value, 0.0, 1.0, out=value)
+        return _clip_unit(value)
 
     def refresh_reservation(self) -> None:
         """Set :attr:`reservation` to :meth:`current_reservation` (in place: twice a week)."""
@@ -288,11 +294,11 @@ class BatchState:
             moved = np.zeros(self.n_replicates, dtype=bool)
             for some in self.moved_rows:
                 moved[some] = True
-            rows = np.flatnonzero(moved)
+            rows = moved.nonzero()[0]
         total = self.initial_reservation[rows] + self.pressure_drift[rows]
         total += self.mandate_drift[rows]
         total += self.escalation_drift[rows]  # no link: no link drift and no cap
-        self.reservation[rows] = np.clip(total, 0.0, 1.0, out=total)
+        self.reservation[rows] = _clip_unit(total)
         self.moved_rows.clear()
 
     def end_talks(self, ending: BoolArray, cause: int) -> None:
