@@ -41,6 +41,7 @@ KEY_FUNCTIONS = (
     ("sim/agents/strategies/time_dependent.py", "respond"),
     ("sim/agents/strategies/acceptance.py", "accept"),
     ("sim/agents/strategies/offers.py", "n_at_or_above"),
+    ("sim/domain/ranking.py", "count"),
     ("sim/engine/model.py", "_ratify"),
     ("sim/agents/coordinator.py", "act"),
     # results

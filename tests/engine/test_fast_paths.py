@@ -11,6 +11,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from sim.agents.leader import Leader
 from sim.agents.strategies.acceptance import ACNext
 from sim.agents.strategies.offers import nearest_offer, pareto_offer
 from sim.agents.strategies.time_dependent import TimeDependentStrategy
@@ -148,3 +149,23 @@ def _round_sets(model, k):
     if present.size > 1 and model.fuses_groups[k]:
         return [(rows, tuple((int(s), np.flatnonzero(of_row == s)) for s in present))]
     return [(rows[of_row == s], int(s)) for s in present]
+
+
+def test_a_batch_keeps_each_partys_and_tracks_values_of_its_replicates_adjacent():
+    """The state and the weekly draws are stored replicates last (the rounds' gathers read
+    adjacent memory); their shape, replicates first, is what every reader indexes."""
+    cfg = compose_run_config(["progress=false"])
+    model = build_experiment(cfg).model(np.arange(50, dtype=np.int64))
+    state = model.state
+    for name in ("reservation", "delay_cost", "weekly_cost", "directive_until", "committed"):
+        values = getattr(state, name)
+        assert values.shape[0] == 50
+        assert values[:, 1, 2].flags.c_contiguous, name
+    assert state.is_open[:, 3].flags.c_contiguous
+    assert state.offers[:, 0, 1, 5].flags.c_contiguous
+    leader = next(iter(model.agents_by_type[Leader]))
+    for uniforms in leader.ratification_uniforms.values():
+        assert uniforms.shape == (50, model.n_steps) and uniforms[:, 7].flags.c_contiguous
+    model.step()  # the week's arithmetic keeps the layout
+    assert state.reservation[:, 0, 1].flags.c_contiguous
+    assert state.pressure_drift[:, 0, 1].flags.c_contiguous
