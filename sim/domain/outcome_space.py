@@ -3,7 +3,8 @@
 :func:`compile_scenario` turns a :class:`~sim.domain.scenario.Scenario`, once per run, into a
 :class:`CompiledScenario`: for every track the enumerated outcome space (every combination of the
 track's issue options) and each party's utility of every outcome, plus the index tables that make
-an offer a ``searchsorted`` instead of a scan. All arrays are read-only and shared by every batch.
+an offer a lookup instead of a scan (a bucketed count, :mod:`sim.domain.ranking`, or a
+``searchsorted``). All arrays are read-only and shared by every batch.
 
 Utility is linear additive within a track: ``u_p(o) = sum_i w_pi * v_pi(o_i) / sum_i w_pi`` over
 the track's issues, so every track's utilities lie in [0, 1]. A party that is not at a track (and

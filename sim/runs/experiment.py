@@ -82,11 +82,16 @@ def iter_batches(
 ) -> Iterator[IntArray]:
     """Split replicate indices ``first .. first + n_replicates - 1`` into batches, lazily.
 
-    There are at least a few batches per worker, so loads balance. Lazily, so 10^7 replicates
-    do not hold 10^7 indices before the first batch starts.
+    With several workers every worker gets the same number of batches, each as large as
+    ``batch_size`` allows: equal shares balance the load, and a large batch is faster per
+    replicate (BENCHMARKS.md; four smaller batches per worker cost a 2-worker run about 5 %).
+    Lazily, so 10^7 replicates do not hold 10^7 indices before the first batch starts.
     """
-    per_worker = math.ceil(n_replicates / max(n_workers * 4, 1)) if n_workers > 1 else batch_size
-    size = max(1, min(batch_size, per_worker))
+    size = batch_size
+    if n_workers > 1:
+        rounds = max(1, math.ceil(n_replicates / (n_workers * batch_size)))
+        size = math.ceil(n_replicates / (n_workers * rounds))
+    size = max(1, min(batch_size, size))
     stop = first + n_replicates
     return (np.arange(s, min(s + size, stop), dtype=np.int64) for s in range(first, stop, size))
 
@@ -113,7 +118,7 @@ def _init_worker(experiment: Experiment) -> None:
 
 def _simulate_in_worker(replicates: IntArray) -> Columns:
     assert _WORKER_EXPERIMENT is not None
-    return _WORKER_EXPERIMENT.simulate(replicates)
+    return _sort_rows(_WORKER_EXPERIMENT.simulate(replicates))  # sorted here, in parallel
 
 
 def _start_method() -> str:
@@ -152,9 +157,9 @@ def _in_order(
 def _batch_results(
     experiment: Experiment, n_batches: int, batches: Iterator[IntArray], n_workers: int
 ) -> Iterator[Iterator[Columns]]:
-    """Yield the batches' results in batch order, from worker processes if ``n_workers > 1``."""
+    """Yield the batches' results, rows sorted, in batch order (from workers if ``n_workers > 1``)."""
     if n_workers <= 1 or n_batches <= 1:
-        yield (experiment.simulate(b) for b in batches)
+        yield (_sort_rows(experiment.simulate(b)) for b in batches)
         return
     workers = min(n_workers, n_batches)
     with ProcessPoolExecutor(
@@ -217,7 +222,7 @@ def iter_batch_columns(
     with _batch_results(experiment, n_batches, batches, workers) as results, bar:
         for cols in results:
             bar.update(int(cols["replicate"].size // n_tracks))
-            yield _sort_rows(cols)
+            yield cols
 
 
 def run_one_replicate(experiment: Experiment, replicate: int) -> pd.DataFrame:

@@ -1,9 +1,10 @@
 """Reproducibility (:mod:`sim.runs.experiment`): a replicate is independent of batch and worker."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from sim.runs.experiment import run_one_replicate, run_replicates
+from sim.runs.experiment import plan_batches, run_one_replicate, run_replicates
 from tests.conftest import experiment_for
 
 N = 90
@@ -63,3 +64,20 @@ def test_a_finished_batch_holds_no_arrays_until_the_cyclic_collector_runs(cfg):
     finally:
         gc.enable()
     assert columns["replicate"].size == 20 * len(experiment.compiled.tracks)
+
+
+@pytest.mark.parametrize(
+    ("n_replicates", "batch_size", "n_workers"),
+    [(100_000, 20_000, 2), (10_000, 20_000, 2), (1_000_003, 20_000, 3), (7, 20_000, 4)],
+)
+def test_workers_get_equal_shares_of_batches_as_large_as_allowed(
+    n_replicates, batch_size, n_workers
+):
+    batches = plan_batches(n_replicates, batch_size, n_workers, first=5)
+    np.testing.assert_array_equal(np.concatenate(batches), np.arange(5, 5 + n_replicates))
+    sizes = [b.size for b in batches]
+    assert max(sizes) <= batch_size
+    assert len(batches) % n_workers == 0 or n_replicates < n_workers
+    # as large as the equal shares allow: one batch fewer per worker would exceed batch_size
+    rounds = len(batches) // max(n_workers, 1)
+    assert rounds <= 1 or n_replicates > n_workers * (rounds - 1) * batch_size
