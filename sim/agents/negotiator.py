@@ -32,6 +32,8 @@ from sim.domain.scenario import NegotiatorSpec
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
+#: Rounds of fewer replicates answer every counter-offer whole (see :meth:`Negotiator.respond`).
+SUBSET_MIN = 512
 #: Per feasible set of a round: its condition bitmask and the positions of its replicates.
 ConditionGroups = tuple[tuple[int, IntArray], ...]
 
@@ -234,6 +236,8 @@ class Negotiator(mesa.Agent):
         that floor), so the strategy is asked only where the offer clears it: on most rows it
         does not, and the strategy's answer there would cost a whole next offer.
         """
+        if offer.size < SUBSET_MIN:  # a small round: the subset would cost more than it saves
+            return self.strategy.respond(view, offer)
         clears = self.commits(view, offer)
         rows = clears.nonzero()[0]
         if rows.size == clears.size:

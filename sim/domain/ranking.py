@@ -30,6 +30,8 @@ BUCKETS_PER_OUTCOME = 8
 MAX_BUCKETS = 1 << 16
 #: Above this many utilities in one bucket (many ties), a binary search is cheaper.
 MAX_SHARED = 6
+#: Below this many targets the binary search is cheaper too (fewer numpy calls).
+SMALL = 256
 
 
 class AtOrAboveCounter:
@@ -70,7 +72,7 @@ class AtOrAboveCounter:
         ``eps`` is the tolerance subtracted from the target before counting.
         """
         keys = target - eps
-        if not self.bucketed:
+        if not self.bucketed or keys.size < SMALL:
             below = np.searchsorted(self.ascending, keys, side="left")
             return np.maximum(self.ascending.size - below, 1).astype(np.int64)
         bucket = self._buckets(keys)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.domain.ranking import MAX_SHARED, AtOrAboveCounter
+from sim.domain.ranking import MAX_SHARED, SMALL, AtOrAboveCounter
 
 EPS = 1e-12
 
@@ -37,12 +37,22 @@ def test_count_equals_binary_search(n: int, decimals: int | None) -> None:
     np.testing.assert_array_equal(counted, searched(ascending, targets))
 
 
+def test_a_few_targets_are_counted_alike() -> None:
+    """Fewer targets than ``SMALL`` take the binary search: the same counts."""
+    ascending = np.sort(np.round(np.random.default_rng(1).random(40), 2))
+    counter = AtOrAboveCounter(ascending)
+    targets = np.r_[ascending[:SMALL // 4], -1.0, 2.0]
+    assert targets.size < SMALL
+    np.testing.assert_array_equal(counter.count(targets, EPS), searched(ascending, targets))
+
+
 def test_a_table_of_equal_utilities_counts_all_or_one() -> None:
     ascending = np.full(5, 0.5)
-    targets = np.array([0.0, 0.5, 0.5 + EPS, np.nextafter(0.5 + EPS, 1.0), 1.0])
+    edges = np.array([0.0, 0.5, 0.5 + EPS, np.nextafter(0.5 + EPS, 1.0), 1.0])
+    targets = np.tile(edges, SMALL)  # enough targets for the buckets to answer
     counted = AtOrAboveCounter(ascending).count(targets, EPS)
     np.testing.assert_array_equal(counted, searched(ascending, targets))
-    assert counted.tolist() == [5, 5, 5, 1, 1]
+    assert counted[: edges.size].tolist() == [5, 5, 5, 1, 1]
 
 
 def test_many_ties_in_a_bucket_fall_back_to_the_binary_search() -> None:

@@ -119,7 +119,7 @@ def test_answers_asked_only_above_the_floor_equal_the_strategys_on_every_row(ove
     """The first mover's answer to a counter-offer, asked only where the counter clears its
     reservation value, equals its strategy's answer over the whole round."""
     cfg = compose_run_config(["progress=false", *overrides])
-    model = build_experiment(cfg).model(np.arange(600, dtype=np.int64))
+    model = build_experiment(cfg).model(np.arange(2_000, dtype=np.int64))  # rounds > SUBSET_MIN
     rng = np.random.default_rng(0)
     accepted, grouped = 0, 0
     for _ in range(36):  # into the weeks where counters start to clear reservation values
