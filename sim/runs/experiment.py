@@ -157,7 +157,7 @@ def _in_order(
 def _batch_results(
     experiment: Experiment, n_batches: int, batches: Iterator[IntArray], n_workers: int
 ) -> Iterator[Iterator[Columns]]:
-    """Yield the batches' results, rows sorted, in batch order (from workers if ``n_workers > 1``)."""
+    """The batches' results, rows sorted, in batch order (from workers if ``n_workers > 1``)."""
     if n_workers <= 1 or n_batches <= 1:
         yield (_sort_rows(experiment.simulate(b)) for b in batches)
         return
