@@ -41,7 +41,7 @@ def test_a_few_targets_are_counted_alike() -> None:
     """Fewer targets than ``SMALL`` take the binary search: the same counts."""
     ascending = np.sort(np.round(np.random.default_rng(1).random(40), 2))
     counter = AtOrAboveCounter(ascending)
-    targets = np.r_[ascending[:SMALL // 4], -1.0, 2.0]
+    targets = np.r_[ascending[: SMALL // 4], -1.0, 2.0]
     assert targets.size < SMALL
     np.testing.assert_array_equal(counter.count(targets, EPS), searched(ascending, targets))
 
