@@ -287,3 +287,39 @@ def test_the_trace_says_when_no_offer_was_made_on_a_track(drawn, tmp_path) -> No
     (fig,) = drawn
     titles = [ax.get_title(loc="left") for ax in fig.axes[:2]]
     assert "no offer was made" not in titles[0] and "no offer was made" in titles[1]
+
+
+def test_a_trace_title_counts_many_failed_ratifications_instead_of_listing_them(
+    drawn, tmp_path
+) -> None:
+    weeks = list(range(25, 63))  # 38 tentative deals sent home and rejected, week after week
+    trace = pd.DataFrame(
+        {
+            "week": [w for w in weeks for _ in range(2)],
+            "track": ["autos"] * (2 * len(weeks)),
+            "event": ["offer", "ratification"] * len(weeks),
+            "proposer": ["united_states", None] * len(weeks),
+            "accepted": [True, False] * len(weeks),
+            "utility_canada": [0.6, np.nan] * len(weeks),
+            "utility_united_states": [0.8, np.nan] * len(weeks),
+        }
+    )
+    outcome = pd.DataFrame(
+        {
+            "replicate": [1],
+            "track": ["autos"],
+            "agreed": [False],
+            "agreement_week": [None],
+            "utility_canada": [0.0],
+            "utility_united_states": [0.0],
+            "reservation_canada": [0.3],
+            "reservation_united_states": [0.3],
+        }
+    )
+    figures.plot_trace(trace, outcome, 70, tmp_path / "t.png")
+    (fig,) = drawn
+    title = fig.axes[0].get_title(loc="left")
+    assert "ratification failed 38 times, in weeks 25–62" in title
+    assert len(title) < 70  # fits above its panel
+    legend_texts = [t.get_text() for t in fig.legends[0].texts]
+    assert "United States' offers, worth to Canada" in legend_texts  # not "States's"

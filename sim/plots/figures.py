@@ -441,6 +441,24 @@ def _offered(trace: pd.DataFrame, track: str) -> bool:
     return offers is not None and len(offers) > 0
 
 
+#: Up to this many weeks are listed in a panel title; more are counted and given as a range.
+TITLE_WEEKS = 4
+
+
+def _in_weeks(weeks: Sequence[int]) -> str:
+    """``in week 3``, ``in weeks 3, 5 and 9``, or ``38 times, in weeks 25–142`` (a short title)."""
+    if len(weeks) == 1:
+        return f"in week {weeks[0]}"
+    if len(weeks) <= TITLE_WEEKS:
+        return f"in weeks {', '.join(map(str, weeks[:-1]))} and {weeks[-1]}"
+    return f"{len(weeks)} times, in weeks {weeks[0]}–{weeks[-1]}"
+
+
+def _possessive(name: str) -> str:
+    """``Canada's``, ``United States'``."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def _link_weeks(trace: pd.DataFrame, track: str) -> list[int]:
     """Weeks a coordinator's link touched the track (its commitment or its repayment)."""
     links = _track_events(trace, track, *LINK_EVENTS)
@@ -482,10 +500,10 @@ def plot_trace(
         verdict = f"deal in week {final['agreement_week']}" if final["agreed"] else "no deal"
         _, failed = _ratification_weeks(trace, track)
         if failed:
-            verdict += f"; ratification failed in week {', '.join(map(str, failed))}"
+            verdict += f"; ratification failed {_in_weeks(failed)}"
         linked = _link_weeks(trace, track)
         if linked:
-            verdict += f"; linked in week {', '.join(map(str, linked))}"
+            verdict += f"; linked {_in_weeks(linked)}"
         if not _offered(trace, track):
             verdict += "; no offer was made"
         ax.set_title(f"{tlabels.get(track, human(track))}: {verdict}", loc="left")
@@ -541,7 +559,7 @@ def _trace_panel(
                 ms=2,
                 lw=0.9,
                 color=colours[proposer],
-                label=f"{name}'s offers, worth to {plabels.get(party, human(party))}",
+                label=f"{_possessive(name)} offers, worth to {plabels.get(party, human(party))}",
             )
         accepted = offers[offers["accepted"].astype(bool)]
         ratified = accepted[accepted["week"].isin(ok_weeks)]
