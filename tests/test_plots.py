@@ -323,3 +323,39 @@ def test_a_trace_title_counts_many_failed_ratifications_instead_of_listing_them(
     assert len(title) < 70  # fits above its panel
     legend_texts = [t.get_text() for t in fig.legends[0].texts]
     assert "United States' offers, worth to Canada" in legend_texts  # not "States's"
+
+
+def test_a_trace_title_names_the_conditions_that_never_held_on_a_track_without_a_deal(
+    drawn, tmp_path
+) -> None:
+    trace = pd.DataFrame(
+        {
+            "week": [2, 3],
+            "track": ["energy", "metals"],
+            "event": ["offer", "offer"],
+            "proposer": ["canada", "canada"],
+            "accepted": [False, True],
+            "utility_canada": [0.5, 0.6],
+            "utility_united_states": [0.3, 0.5],
+        }
+    )
+    outcome = pd.DataFrame(
+        {
+            "replicate": [1, 1],
+            "track": ["energy", "metals"],
+            "agreed": [False, True],
+            "agreement_week": [None, 3],
+            "utility_canada": [0.0, 0.6],
+            "utility_united_states": [0.0, 0.5],
+            "reservation_canada": [0.3, 0.3],
+            "reservation_united_states": [0.4, 0.3],
+            "condition_week_carbon_capture": pd.array([pd.NA, pd.NA], dtype="Int64"),
+            "condition_week_private_sponsor": pd.array([40, 40], dtype="Int64"),
+        }
+    )
+    needs = {"energy": ("carbon_capture", "private_sponsor"), "metals": ("carbon_capture",)}
+    figures.plot_trace(trace, outcome, 10, tmp_path / "t.png", track_conditions=needs)
+    (fig,) = drawn
+    energy, metals = (ax.get_title(loc="left") for ax in fig.axes[:2])
+    assert energy.endswith("no deal; never met: Carbon capture")  # the sponsor came in week 40
+    assert "never met" not in metals  # a deal: nothing kept it closed

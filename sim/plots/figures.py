@@ -454,6 +454,16 @@ def _in_weeks(weeks: Sequence[int]) -> str:
     return f"{len(weeks)} times, in weeks {weeks[0]}–{weeks[-1]}"
 
 
+def _never_met(conditions: Sequence[str], final: pd.Series) -> list[str]:
+    """The conditions (in words) that never held in the replicate (no ``condition_week_*``)."""
+    unmet = []
+    for name in conditions:
+        column = f"condition_week_{name}"
+        if column in final.index and pd.isna(final[column]):
+            unmet.append(human(name))
+    return unmet
+
+
 def _possessive(name: str) -> str:
     """``Canada's``, ``United States'``."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"
@@ -473,6 +483,7 @@ def plot_trace(
     path: Path,
     track_labels: Mapping[str, str] | None = None,
     party_labels: Mapping[str, str] | None = None,
+    track_conditions: Mapping[str, Sequence[str]] | None = None,
 ) -> Path:
     """One replicate's negotiation: utility of every offer over the weeks, one panel per track.
 
@@ -480,7 +491,8 @@ def plot_trace(
     (dotted); an accepted offer that was ratified is a star, one whose ratification failed an
     open red cross with a dotted vertical line (the talks went on), a coordinator's link on the
     track a dashed grey vertical line, and each party's reservation value on the track is a thin
-    horizontal line.
+    horizontal line. A track without a deal whose options need conditions (``track_conditions``)
+    names in its title those that never held before the horizon.
     """
     tlabels, plabels = track_labels or {}, party_labels or {}
     tracks = [str(t) for t in outcome["track"]]
@@ -506,6 +518,9 @@ def plot_trace(
             verdict += f"; linked {_in_weeks(linked)}"
         if not _offered(trace, track):
             verdict += "; no offer was made"
+        unmet = _never_met((track_conditions or {}).get(track, ()), final)
+        if unmet and not final["agreed"]:
+            verdict += f"; never met: {', '.join(unmet)}"
         ax.set_title(f"{tlabels.get(track, human(track))}: {verdict}", loc="left")
         ax.set_ylim(-0.02, 1.02)
         ax.set_ylabel("utility")

@@ -16,7 +16,7 @@ replicate's rows in ``RUN_DIR/outcomes.parquet``: a match is confirmed, a mismat
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +31,7 @@ from sim.config.labels import human, option_label
 from sim.config.schema import RunConfig
 from sim.config.untrusted import load_data_file
 from sim.config.validation import validate_run
-from sim.runs.experiment import build_experiment
+from sim.runs.experiment import Experiment, build_experiment
 from sim.runs.files import atomic_path, write_parquet
 from sim.runs.schema import CONFIG_FILE, OUTCOMES_FILE, outcomes_frame
 
@@ -79,6 +79,8 @@ class Replay:
         stored: The replicate's rows in the run's ``outcomes.parquet``.
         mismatches: Human-readable differences between ``outcome`` and ``stored`` (empty: match).
         n_weeks: Rounds until the deadline.
+        track_conditions: Per track name, the conditions its options may require (the figure
+            says which of them never held).
     """
 
     replicate: int
@@ -87,6 +89,7 @@ class Replay:
     stored: pd.DataFrame
     mismatches: tuple[str, ...]
     n_weeks: int
+    track_conditions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _same(a: object, b: object) -> bool:
@@ -167,7 +170,19 @@ def replay(run_dir: Path, replicate: int) -> Replay:
         stored=stored.reset_index(drop=True),
         mismatches=compare_outcomes(outcome, stored),
         n_weeks=experiment.compiled.n_weeks,
+        track_conditions=_track_conditions(experiment),
     )
+
+
+def _track_conditions(experiment: Experiment) -> dict[str, tuple[str, ...]]:
+    """Per track name, the names of the conditions its options may require."""
+    conditions = experiment.compiled.scenario.politics.conditions
+    return {
+        track.name: tuple(conditions[c].name for c in needed)
+        for track, needed in zip(
+            experiment.compiled.tracks, experiment.politics.track_conditions, strict=True
+        )
+    }
 
 
 def write_replay(result: Replay, out_dir: Path) -> list[Path]:
@@ -179,7 +194,13 @@ def write_replay(result: Replay, out_dir: Path) -> list[Path]:
         result.trace.to_csv(tmp, index=False)
     with atomic_path(paths[2]) as tmp:
         result.outcome.to_csv(tmp, index=False)
-    png = plots.plot_trace(result.trace, result.outcome, result.n_weeks, out_dir / "trace.png")
+    png = plots.plot_trace(
+        result.trace,
+        result.outcome,
+        result.n_weeks,
+        out_dir / "trace.png",
+        track_conditions=result.track_conditions,
+    )
     paths += [png, png.with_suffix(".pdf")]  # save_figure writes the vector copy beside the PNG
     return paths
 

@@ -40,6 +40,14 @@ def test_replay_reproduces_the_stored_outcome(run_dir: Path, tmp_path: Path, rep
         else:
             assert ratified.empty
     assert trace.dropna(subset=["track"]).groupby("track")["week"].is_monotonic_increasing.all()
+    # the figure's titles can say which of a track's conditions never held
+    assert set(result.track_conditions["energy"]) == {
+        "carbon_capture",
+        "private_sponsor",
+        "indigenous_buy_in",
+        "climate_measures",
+    }
+    assert result.track_conditions["steel_aluminum"] == ()
 
 
 def tampered_copy(run_dir: Path, tmp_path: Path, replicate: int) -> Path:
