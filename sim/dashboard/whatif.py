@@ -107,6 +107,8 @@ def controls_for(cfg: RunConfig) -> list[Control]:
                 0.01,
             )
         )
+        controls += _reacting_leader(base, leader)
+    controls += _talks_dynamics(cfg)
     controls.append(
         Control("scenario.linkage", "Linkage (Keystone XL in metals)", "Checkbox", sc.linkage)
     )
@@ -140,6 +142,72 @@ def controls_for(cfg: RunConfig) -> list[Control]:
         Control("scenario.deadline", "Deadline", "Select", sc.deadline, choices=deadlines)
     )
     return controls
+
+
+#: Leaders who react (docs/model.md): (field, label, slider maximum, step); 0 switches it off.
+REACTIONS = (
+    ("audience_cost_per_escalation", "audience cost per escalation", 0.2, 0.01),
+    ("provocation_response", "termination hazard after a provocation", 1.0, 0.05),
+    ("resumption_hazard_per_week", "resumption hazard per week", 1.0, 0.05),
+)
+
+
+def _reacting_leader(base: str, leader: Any) -> list[Control]:
+    """A leader's reactions: audience costs, provoked terminations, resumptions (issue 10)."""
+    return [
+        _slider(
+            f"{base}.{field}", f"{leader.name}: {label}", getattr(leader, field), 0.0, top, step
+        )
+        for field, label, top, step in REACTIONS
+        if hasattr(leader, field)
+    ]
+
+
+def _talks_dynamics(cfg: RunConfig) -> list[Control]:
+    """Costly delay, directives and the open-ended review (issue 10); 0 switches each off."""
+    protocol, review = cfg.protocol, cfg.scenario.review
+    return [
+        _slider(
+            "protocol.delay_cost_scale",
+            "Cost of delay (x the tariffs in force; 0: none)",
+            protocol.delay_cost_scale,
+            0.0,
+            3.0,
+            0.1,
+        ),
+        _slider(
+            "protocol.directive_time_boost",
+            "Directive: concession time gained",
+            protocol.directive_time_boost,
+            0.0,
+            0.5,
+            0.05,
+        ),
+        _slider(
+            "protocol.directive_ratification_bonus",
+            "Directive: readier ratification",
+            protocol.directive_ratification_bonus,
+            0.0,
+            0.2,
+            0.01,
+        ),
+        _slider(
+            "scenario.review.end_probability",
+            "Review: P(talks end for good) at each review",
+            review.end_probability,
+            0.0,
+            1.0,
+            0.05,
+        ),
+        _slider(
+            "scenario.review.confirm_probability",
+            "Review: P(review confirmed) at each review",
+            review.confirm_probability,
+            0.0,
+            1.0,
+            0.05,
+        ),
+    ]
 
 
 def changed(controls: Sequence[Control], values: Mapping[str, Any]) -> dict[str, Any]:

@@ -39,6 +39,15 @@ def test_controls_cover_the_main_parameters(base):
         "negotiator.canada.beta",
         "negotiator.united_states.strategy",
         "scenario.deadline",
+        # issue 10's mechanisms, each switched off at 0
+        "protocol.delay_cost_scale",
+        "protocol.directive_time_boost",
+        "protocol.directive_ratification_bonus",
+        "scenario.review.end_probability",
+        "scenario.review.confirm_probability",
+        "scenario.leaders.trump.audience_cost_per_escalation",
+        "scenario.leaders.trump.provocation_response",
+        "scenario.leaders.trump.resumption_hazard_per_week",
     } <= keys
 
 
@@ -55,7 +64,13 @@ def test_every_control_starts_at_the_baseline_and_its_range_holds_it(base):
 
 
 def test_the_command_line_of_a_what_if_composes_to_the_same_config(base):
-    changes = {TRUMP_SUSPENSION: 0.2, "scenario.linkage": False, "scenario.deadline": "2027-07-01"}
+    changes = {
+        TRUMP_SUSPENSION: 0.2,
+        "scenario.linkage": False,
+        "scenario.deadline": "2027-07-01",
+        "protocol.delay_cost_scale": 0.0,
+        "scenario.review.end_probability": 0.3,
+    }
     line = command_line(["seed=5"], changes)
     assert line.startswith("python -m sim ")
     composed = compose_run_config(line.split()[3:])
