@@ -341,7 +341,7 @@ def WhatIfLikelihoods(model: LiveNegotiation) -> None:
             classes=["sim-whatif-timing"],
         )
         solara.FigureAltair(charts.likelihood_chart(result.table))
-        _html_table(result.table, "sim-likelihoods")
+        _html_table(whatif.comparison_shown(result.table), "sim-likelihoods")
 
 
 @solara.component

@@ -287,6 +287,32 @@ def run_ensemble(cfg: RunConfig, n_replicates: int) -> Ensemble:
     return Ensemble(likelihoods, curves, n_replicates, time.perf_counter() - started)
 
 
+def comparison_shown(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`comparison` as the page shows it: percentages, intervals and the change in points.
+
+    Narrow enough to sit beside its chart (the raw table's eight numeric columns were not).
+    """
+
+    def share(p: float) -> str:
+        return "" if pd.isna(p) else f"{100 * p:.1f}%"
+
+    def interval(low: float, high: float) -> str:
+        return "" if pd.isna(low) else f"[{100 * low:.1f}, {100 * high:.1f}]"
+
+    def points(d: float) -> str:
+        return "" if pd.isna(d) else f"{100 * d:+.1f}"
+
+    rows = table.to_dict("records")
+    columns = {("", "track"): [r["track"] for r in rows]}
+    for run, label in (("baseline", "baseline"), ("what_if", "what if")):
+        columns[(label, "likelihood")] = [share(r[f"deal_likelihood_{run}"]) for r in rows]
+        columns[(label, "95% interval")] = [
+            interval(r[f"ci_low_{run}"], r[f"ci_high_{run}"]) for r in rows
+        ]
+    columns[("change", "points")] = [points(r["difference"]) for r in rows]
+    return pd.DataFrame(columns)
+
+
 def comparison(baseline: Ensemble, what_if: Ensemble) -> pd.DataFrame:
     """Per track: baseline and what-if likelihoods with their intervals, and the difference."""
     cols = ["track", "deal_likelihood", "ci_low", "ci_high"]

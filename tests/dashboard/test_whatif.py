@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pandas as pd
 import pytest
 
 import sim
@@ -14,6 +15,7 @@ from sim.dashboard.whatif import (
     changed,
     command_line,
     comparison,
+    comparison_shown,
     controls_for,
     run_ensemble,
 )
@@ -132,3 +134,35 @@ def test_two_thousand_replicates_re_run_within_two_seconds(base):
     run_ensemble(base, 200)  # imports and compiles once, as the server has by then
     best = min(run_ensemble(base, 2_000).seconds for _ in range(2))
     assert best <= 2.0
+
+
+def test_the_page_shows_the_comparison_in_percent_with_intervals_and_the_change():
+    table = pd.DataFrame(
+        {
+            "track": ["steel_aluminum", "energy"],
+            "deal_likelihood_baseline": [0.995, 0.45],
+            "ci_low_baseline": [0.993, 0.44],
+            "ci_high_baseline": [0.996, 0.459],
+            "deal_likelihood_what_if": [0.98, float("nan")],  # a track only one run has
+            "ci_low_what_if": [0.975, float("nan")],
+            "ci_high_what_if": [0.984, float("nan")],
+            "difference": [-0.015, float("nan")],
+        }
+    )
+    shown = comparison_shown(table)
+    assert shown.columns.tolist()[1:] == [
+        ("baseline", "likelihood"),
+        ("baseline", "95% interval"),
+        ("what if", "likelihood"),
+        ("what if", "95% interval"),
+        ("change", "points"),
+    ]
+    steel, energy = shown.to_dict("records")
+    assert [steel[c] for c in shown.columns[1:]] == [
+        "99.5%",
+        "[99.3, 99.6]",
+        "98.0%",
+        "[97.5, 98.4]",
+        "-1.5",
+    ]
+    assert energy[("what if", "likelihood")] == "" and energy[("change", "points")] == ""
