@@ -203,6 +203,23 @@ def test_the_sweep_figure_has_intervals_fixed_scale_and_no_line_across_categorie
     assert "Linkage" in fig._suptitle.get_text()
 
 
+def trace_outcome(replicate: int, deals: dict[str, int | None], **extra: object) -> pd.DataFrame:
+    """One replicate's outcome rows as ``plot_trace`` reads them: per track its deal week
+    (``None``: no deal), utilities 0.5 and reservation values 0.3, and ``extra`` columns."""
+    n = len(deals)
+    columns: dict[str, object] = {
+        "replicate": [replicate] * n,
+        "track": list(deals),
+        "agreed": [week is not None for week in deals.values()],
+        "agreement_week": list(deals.values()),
+        "utility_canada": [0.5] * n,
+        "utility_united_states": [0.5] * n,
+        "reservation_canada": [0.3] * n,
+        "reservation_united_states": [0.3] * n,
+    }
+    return pd.DataFrame(columns | extra)
+
+
 def test_the_trace_shows_a_failed_ratification_apart_from_the_deal(drawn, tmp_path) -> None:
     trace = pd.DataFrame(
         {
@@ -215,18 +232,7 @@ def test_the_trace_shows_a_failed_ratification_apart_from_the_deal(drawn, tmp_pa
             "utility_united_states": [0.5, np.nan, 0.7, np.nan],
         }
     )
-    outcome = pd.DataFrame(
-        {
-            "replicate": [4],
-            "track": ["autos"],
-            "agreed": [True],
-            "agreement_week": [5],
-            "utility_canada": [0.5],
-            "utility_united_states": [0.7],
-            "reservation_canada": [0.3],
-            "reservation_united_states": [0.3],
-        }
-    )
+    outcome = trace_outcome(4, {"autos": 5})
     figures.plot_trace(trace, outcome, 10, tmp_path / "t.png")
     (fig,) = drawn
     ax = fig.axes[0]
@@ -250,18 +256,7 @@ def test_the_trace_marks_a_coordinators_link_on_the_tracks_it_touched(drawn, tmp
             "utility_united_states": [0.4, np.nan, np.nan, 0.5],
         }
     )
-    outcome = pd.DataFrame(
-        {
-            "replicate": [0, 0],
-            "track": ["a", "b"],
-            "agreed": [False, True],
-            "agreement_week": [None, 6],
-            "utility_canada": [0.0, 0.5],
-            "utility_united_states": [0.0, 0.5],
-            "reservation_canada": [0.3, 0.3],
-            "reservation_united_states": [0.3, 0.3],
-        }
-    )
+    outcome = trace_outcome(0, {"a": None, "b": 6})
     figures.plot_trace(trace, outcome, 10, tmp_path / "t.png")
     (fig,) = drawn
     for ax in fig.axes[:2]:
@@ -277,12 +272,7 @@ def test_the_trace_says_when_no_offer_was_made_on_a_track(drawn, tmp_path) -> No
         {"week": [1], "track": ["a"], "event": ["offer"], "proposer": ["canada"]}
         | {"accepted": [False], "utility_canada": [0.6], "utility_united_states": [0.4]}
     )
-    outcome = pd.DataFrame(
-        {"replicate": [0, 0], "track": ["a", "energy"], "agreed": [False, False]}
-        | {"agreement_week": [None, None], "utility_canada": [0.0, 0.0]}
-        | {"utility_united_states": [0.0, 0.0], "reservation_canada": [0.3, 0.3]}
-        | {"reservation_united_states": [0.3, 0.3]}
-    )
+    outcome = trace_outcome(0, {"a": None, "energy": None})
     figures.plot_trace(trace, outcome, 10, tmp_path / "t.png")
     (fig,) = drawn
     titles = [ax.get_title(loc="left") for ax in fig.axes[:2]]
@@ -304,18 +294,7 @@ def test_a_trace_title_counts_many_failed_ratifications_instead_of_listing_them(
             "utility_united_states": [0.8, np.nan] * len(weeks),
         }
     )
-    outcome = pd.DataFrame(
-        {
-            "replicate": [1],
-            "track": ["autos"],
-            "agreed": [False],
-            "agreement_week": [None],
-            "utility_canada": [0.0],
-            "utility_united_states": [0.0],
-            "reservation_canada": [0.3],
-            "reservation_united_states": [0.3],
-        }
-    )
+    outcome = trace_outcome(1, {"autos": None})
     figures.plot_trace(trace, outcome, 70, tmp_path / "t.png")
     (fig,) = drawn
     title = fig.axes[0].get_title(loc="left")
@@ -339,19 +318,11 @@ def test_a_trace_title_names_the_conditions_that_never_held_on_a_track_without_a
             "utility_united_states": [0.3, 0.5],
         }
     )
-    outcome = pd.DataFrame(
-        {
-            "replicate": [1, 1],
-            "track": ["energy", "metals"],
-            "agreed": [False, True],
-            "agreement_week": [None, 3],
-            "utility_canada": [0.0, 0.6],
-            "utility_united_states": [0.0, 0.5],
-            "reservation_canada": [0.3, 0.3],
-            "reservation_united_states": [0.4, 0.3],
-            "condition_week_carbon_capture": pd.array([pd.NA, pd.NA], dtype="Int64"),
-            "condition_week_private_sponsor": pd.array([40, 40], dtype="Int64"),
-        }
+    outcome = trace_outcome(
+        1,
+        {"energy": None, "metals": 3},
+        condition_week_carbon_capture=pd.array([pd.NA, pd.NA], dtype="Int64"),
+        condition_week_private_sponsor=pd.array([40, 40], dtype="Int64"),
     )
     needs = {"energy": ("carbon_capture", "private_sponsor"), "metals": ("carbon_capture",)}
     figures.plot_trace(trace, outcome, 10, tmp_path / "t.png", track_conditions=needs)
