@@ -64,11 +64,13 @@ class Coordinator(mesa.Agent):
         """Lower the mandate on the party's open tracks by this week's deals on its tracks."""
         world = self.world
         state, mine = world.state, world.at_track[self.party]
-        if self.spec.mandate_momentum == 0.0 or not state.concluded_now[:, mine].any():
-            return  # most weeks no deal is concluded: nothing moves
+        if self.spec.mandate_momentum == 0.0:
+            return
         # only the replicates with a deal this week: the others' shift is zero
         concluded = state.concluded_now & mine
         rows = any_per_row(concluded).nonzero()[0]
+        if rows.size == 0:
+            return
         n_deals = count_per_row(concluded[rows]).astype(np.float64)
         shift = -self.spec.mandate_momentum * n_deals[:, None] * (state.is_open[rows] & mine)
         state.mandate_drift[rows, self.party, :] += shift

@@ -544,8 +544,8 @@ class RunConfig:
         batch_size: Replicates simulated together by one Mesa model. Larger batches spread the
             per-week Python work over more replicates (20,000: about 1.15x the rate of 10,000
             and 2x that of 2,500 on one core, at about 18 KB of memory per replicate of a
-            batch; BENCHMARKS.md); never changes results. With several workers a run's batches
-            are made smaller so that each worker gets a few.
+            batch; BENCHMARKS.md); never changes results. With several workers each worker gets
+            the same number of batches, as large as this allows.
         n_workers: Worker processes; 0 means one per CPU core. More than the usable cores are
             capped to them with a notice (:mod:`sim.runs.limits`).
         force_workers: Refuse, rather than cap, an ``n_workers`` above the usable cores.

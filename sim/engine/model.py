@@ -49,7 +49,7 @@ from sim.domain.scenario import ConditionSpec, EventKind, ProtocolSpec
 from sim.engine.records import outcome_columns
 from sim.engine.review import ReviewCalendar
 from sim.engine.shocks import SHOCKS, Shock
-from sim.engine.state import BatchState
+from sim.engine.state import BatchState, union_of_rows
 from sim.engine.streams import DrawBlock, draw_blocks
 from sim.engine.trace import TraceRecorder
 
@@ -324,10 +324,7 @@ class NegotiationModel(mesa.Model):
         """Recompute the weekly cost of the rows whose tariffs rose this week."""
         state = self.state
         if state.repriced:
-            hit = np.zeros(state.n_replicates, dtype=bool)  # a mask: np.unique hashes, slower
-            for rows in state.repriced:
-                hit[rows] = True
-            self._update_weekly_cost(hit.nonzero()[0])
+            self._update_weekly_cost(union_of_rows(state.n_replicates, state.repriced))
             state.repriced.clear()
 
     def run(self) -> None:

@@ -83,6 +83,16 @@ def replicates_last(values: npt.NDArray) -> npt.NDArray:
     return np.moveaxis(np.ascontiguousarray(np.moveaxis(values, 0, -1)), -1, 0)
 
 
+def union_of_rows(n_rows: int, parts: list[IntArray]) -> IntArray:
+    """The batch positions in any of ``parts``, ascending (a mask: ``np.unique`` hashes)."""
+    if len(parts) == 1:
+        return parts[0]
+    hit = np.zeros(n_rows, dtype=bool)
+    for rows in parts:
+        hit[rows] = True
+    return hit.nonzero()[0]
+
+
 def _clip_unit(values: FloatArray) -> FloatArray:
     """``values`` clipped to [0, 1] in place (two ufuncs: np.clip's wrapper costs ~9 us)."""
     np.maximum(values, 0.0, out=values)
@@ -252,24 +262,33 @@ class BatchState:
         """Whether the week ``week`` falls in this step."""
         return self.week <= week < self.week + self.step_weeks
 
-    def raw_reservation(self, out: FloatArray | None = None) -> FloatArray:
+    def raw_reservation(
+        self, out: FloatArray | None = None, rows: IntArray | None = None
+    ) -> FloatArray:
         """``(R, P, T)`` drawn, pressed, coordinated, linked and escalated, before clipping.
 
-        Summed in that order, in place in ``out`` if given. Before any link the link drift is
-        zero everywhere, and adding it would change no value.
+        Summed in that order, in place in ``out`` if given, for the batch positions ``rows``
+        only if given. Before any link the link drift is zero everywhere, and adding it would
+        change no value.
         """
-        total = np.add(self.initial_reservation, self.pressure_drift, out=out)
-        total += self.mandate_drift
+
+        def at(values: FloatArray) -> FloatArray:
+            return values if rows is None else values[rows]
+
+        total = np.add(at(self.initial_reservation), at(self.pressure_drift), out=out)
+        total += at(self.mandate_drift)
         if self.links_made:
-            total += self.link_drift
-        total += self.escalation_drift
+            total += at(self.link_drift)
+        total += at(self.escalation_drift)
         return total
 
-    def current_reservation(self, out: FloatArray | None = None) -> FloatArray:
+    def current_reservation(
+        self, out: FloatArray | None = None, rows: IntArray | None = None
+    ) -> FloatArray:
         """``(R, P, T)`` :meth:`raw_reservation`, capped where committed, clipped to [0, 1]."""
-        value = self.raw_reservation(out)
+        value = self.raw_reservation(out, rows)
         if self.links_made:  # before any link every cap is +inf
-            np.minimum(value, self.link_cap, out=value)
+            np.minimum(value, self.link_cap if rows is None else self.link_cap[rows], out=value)
         return _clip_unit(value)
 
     def refresh_reservation(self) -> None:
@@ -286,20 +305,10 @@ class BatchState:
         """
         if self.links_made:
             self.refresh_reservation()
-            return
-        if not self.moved_rows:
-            return
-        rows = self.moved_rows[0]
-        if len(self.moved_rows) > 1:  # a mask: np.unique hashes, slower
-            moved = np.zeros(self.n_replicates, dtype=bool)
-            for some in self.moved_rows:
-                moved[some] = True
-            rows = moved.nonzero()[0]
-        total = self.initial_reservation[rows] + self.pressure_drift[rows]
-        total += self.mandate_drift[rows]
-        total += self.escalation_drift[rows]  # no link: no link drift and no cap
-        self.reservation[rows] = _clip_unit(total)
-        self.moved_rows.clear()
+        elif self.moved_rows:
+            rows = union_of_rows(self.n_replicates, self.moved_rows)
+            self.reservation[rows] = self.current_reservation(rows=rows)
+            self.moved_rows.clear()
 
     def end_talks(self, ending: BoolArray, cause: int) -> None:
         """Close every open track of the replicates ``ending`` with no deal, for ``cause``."""
